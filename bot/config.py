@@ -1,0 +1,204 @@
+"""Typed settings loaded from config.yaml, with environment-variable overrides."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from bot.errors import ConfigError
+from bot.yamlio import load_yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PROJECT_ROOT / "config.yaml"
+ENV_PREFIX = "BOT__"
+# Short names for the overrides operators use most.
+ENV_ALIASES = {
+    "DATABASE_URL": ("storage", "database_url"),
+    "INDEX_DIR": ("index", "dir"),
+}
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BrandSettings(_Section):
+    """The exchange's name, official links and domains, used in answers and in link checks."""
+
+    exchange_name: str = Field(min_length=1)
+    website: str
+    help_center: str
+    support_email: str
+    verify_page: str
+    status_page: str
+    api_docs: str
+    official_domains: list[str] = Field(min_length=1)
+
+    def placeholders(self) -> dict[str, str]:
+        """The values answers may reference as `{name}` placeholders."""
+        return self.model_dump(exclude={"official_domains"})
+
+
+class KnowledgeBaseSettings(_Section):
+    """Where the FAQ lives and what every entry must contain."""
+
+    path: Path
+    required_languages: list[str] = Field(min_length=1)
+    min_alt_questions: int = Field(default=4, ge=0)
+
+
+class LanguageSettings(_Section):
+    """Supported languages, the default, and the answer fallback chain."""
+
+    supported: list[str] = Field(min_length=1)
+    default: str
+    fallback_chain: dict[str, list[str]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _default_is_supported(self) -> LanguageSettings:
+        if self.default not in self.supported:
+            raise ValueError(f"default language {self.default!r} is not in supported {self.supported}")
+        return self
+
+    def chain_for(self, language: str) -> list[str]:
+        """Languages to try, in order, when answering a user who writes in `language`."""
+        chain = [language, *self.fallback_chain.get(language, self.fallback_chain.get("*", []))]
+        if self.default not in chain:
+            chain.append(self.default)
+        return list(dict.fromkeys(chain))
+
+
+class EncoderSettings(_Section):
+    """Which sentence encoder embeds questions and queries."""
+
+    backend: Literal["use-m3", "sentence-transformers", "hashing"] = "use-m3"
+    model_path: Path | None = None
+    batch_size: int = Field(default=256, gt=0)
+
+    @model_validator(mode="after")
+    def _model_path_for_st(self) -> EncoderSettings:
+        if self.backend == "sentence-transformers" and self.model_path is None:
+            raise ValueError("backend 'sentence-transformers' needs model_path: a local model directory")
+        return self
+
+
+class IndexSettings(_Section):
+    """Where the built index and the embedding cache live, and when to go approximate."""
+
+    dir: Path
+    cache_dir: Path
+    approximate_above: int = Field(default=50000, gt=0)
+    ivf_lists: int = Field(default=1024, gt=0)
+    ivf_probe: int = Field(default=16, gt=0)
+
+
+class RetrievalSettings(_Section):
+    """Hybrid retrieval knobs and the answer threshold."""
+
+    top_k: int = Field(default=10, gt=0, le=100)
+    dense_candidates: int = Field(default=50, gt=0)
+    lexical_weight: float = Field(default=0.2, ge=0, le=1)
+    answer_threshold: float = Field(default=0.5, ge=0, le=1)
+
+
+class PolicySettings(_Section):
+    """When to clarify, fall back or hand off; null thresholds come from the self-test or cross-validation."""
+
+    clarify_threshold: float = Field(default=0.2, ge=0, le=1)
+    clarify_options: int = Field(default=3, ge=2, le=5)
+    clarify_band: float | None = Field(default=None, ge=0, le=1)
+    answer_margin: float | None = Field(default=None, ge=0, le=1)
+    max_consecutive_failures: int = Field(default=2, ge=1)
+    intent_threshold: float | None = Field(default=None, ge=0, le=1)
+    faq_override: float = Field(default=0.9, ge=0, le=1)
+    handoff_intents: list[str] = Field(default_factory=lambda: ["request_human", "account_compromised",
+                                                                "report_phishing"])
+    smalltalk_intents: list[str] = Field(default_factory=lambda: ["greeting", "goodbye", "thanks", "bot_identity"])
+
+
+class StorageSettings(_Section):
+    """Database location: SQLite by default, PostgreSQL when the URL says so."""
+
+    database_url: str
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError(f"must start with sqlite:// or postgresql://, got {value.split(':')[0]!r}")
+        return value
+
+
+class Settings(_Section):
+    """Every setting of the assistant; build it with `load_settings()`."""
+
+    environment: Literal["development", "test", "production"] = "development"
+    brand: BrandSettings
+    knowledge_base: KnowledgeBaseSettings
+    languages: LanguageSettings
+    encoder: EncoderSettings
+    index: IndexSettings
+    retrieval: RetrievalSettings
+    policy: PolicySettings = PolicySettings()
+    storage: StorageSettings
+
+    def resolve(self, path: Path) -> Path:
+        """An absolute path: relative paths in the config are relative to the project root."""
+        return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def _set_nested(data: dict[str, Any], keys: tuple[str, ...], raw: str) -> None:
+    node = data
+    for key in keys[:-1]:
+        node = node.setdefault(key, {})
+        if not isinstance(node, dict):
+            raise ConfigError([f"environment override {'.'.join(keys)}: {key} is not a section"])
+    # Parse the value as YAML so numbers, booleans and lists keep their type.
+    node[keys[-1]] = yaml.safe_load(raw) if raw.strip() else raw
+
+
+def apply_env_overrides(data: dict[str, Any], environ: dict[str, str]) -> dict[str, Any]:
+    """Return `data` with DATABASE_URL, INDEX_DIR and BOT__SECTION__KEY variables applied."""
+    for name, (section, key) in ENV_ALIASES.items():
+        if name in environ:
+            data.setdefault(section, {})[key] = environ[name]
+    for name, raw in environ.items():
+        if name.startswith(ENV_PREFIX):
+            path = tuple(part.lower() for part in name[len(ENV_PREFIX):].split("__") if part)
+            if path:
+                _set_nested(data, path, raw)
+    return data
+
+
+def _describe(error: ValidationError, source: str) -> list[str]:
+    problems = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        message = item["msg"].removeprefix("Value error, ")
+        got = f" (got {item['input']!r})" if item["type"] != "missing" and not isinstance(
+            item.get("input"), dict) else ""
+        problems.append(f"{source}: {where}: {message}{got}")
+    return problems
+
+
+def load_settings(path: Path | str | None = None, environ: dict[str, str] | None = None) -> Settings:
+    """Read the config file (default: config.yaml, or $BOT_CONFIG), apply overrides, validate."""
+    env = dict(os.environ if environ is None else environ)
+    config_path = Path(path or env.get("BOT_CONFIG") or DEFAULT_CONFIG)
+    try:
+        data = load_yaml(config_path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ConfigError([f"{config_path}: file not found"]) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError([f"{config_path}: not valid YAML: {exc}"]) from None
+    if not isinstance(data, dict):
+        raise ConfigError([f"{config_path}: the top level must be a mapping of sections"])
+    data = apply_env_overrides(data, env)
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, str(config_path))) from None

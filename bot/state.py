@@ -1,0 +1,17 @@
+"""Conversation state that the policy reads and updates, kept apart from storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ConversationState:
+    """What the assistant remembers between turns of one conversation."""
+
+    language: str | None = None
+    offered: list[str] = field(default_factory=list)   # FAQ ids offered in a "did you mean" question
+    consecutive_failures: int = 0
+    human_owned: bool = False   # set by the handoff layer while an agent owns the conversation
+    last_faq_id: str | None = None
+    turns: int = 0

@@ -1,0 +1,31 @@
+"""The result of one turn: what the CLI prints, the API returns and the Rasa actions read."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+Action = Literal["answer", "clarify", "reply", "fallback", "handoff"]
+
+
+@dataclass
+class TurnResult:
+    """Everything decided for one user message; field names are a stable public contract."""
+
+    action: Action
+    reply: str
+    language: str
+    faq_id: str | None = None
+    candidates: list[dict[str, float | str]] = field(default_factory=list)
+    confidence: float = 0.0
+    intent: str | None = None
+    reasons: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    options: list[dict[str, str]] = field(default_factory=list)  # "did you mean" choices: faq_id, title
+    entities: list[dict] = field(default_factory=list)  # txid, address (with checksum verdict), coin, amount, ...
+
+    def to_dict(self) -> dict:
+        """JSON-ready dict with the fields in their documented order."""
+        data = asdict(self)
+        order = ["action", "faq_id", "candidates", "confidence", "language", "intent", "reply", "reasons", "flags"]
+        return {key: data[key] for key in order} | {k: v for k, v in data.items() if k not in order}

@@ -1,0 +1,1 @@
+"""Sentence encoders behind one Protocol, and the FAQ index (FAISS + lexical) with its manifest."""

@@ -1,0 +1,1 @@
+"""Intent definitions (YAML, multilingual examples and replies) and the intent classifier."""
