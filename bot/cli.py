@@ -106,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="chat in the terminal")
     chat.add_argument("--index", type=Path, help="index folder (default: from config.yaml)")
     chat.set_defaults(func=cmd_chat)
+    from bot.commands import register
+
+    register(sub)
     return parser
 
 

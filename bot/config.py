@@ -19,6 +19,8 @@ ENV_PREFIX = "BOT__"
 ENV_ALIASES = {
     "DATABASE_URL": ("storage", "database_url"),
     "INDEX_DIR": ("index", "dir"),
+    "PORT": ("service", "port"),
+    "REDIS_URL": ("service", "redis_url"),
 }
 
 
@@ -133,6 +135,27 @@ class StorageSettings(_Section):
         return value
 
 
+class RateLimitSettings(_Section):
+    """Requests allowed per minute, per client address and per chat session (0 turns a limit off)."""
+
+    per_ip_per_minute: int = Field(default=240, ge=0)
+    per_session_per_minute: int = Field(default=40, ge=0)
+
+
+class ServiceSettings(_Section):
+    """The HTTP service: where it listens, what it accepts, who may call it from a browser."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, gt=0, lt=65536)
+    cors_origins: list[str] = Field(default_factory=list)
+    max_body_bytes: int = Field(default=65536, gt=0)
+    rate_limit: RateLimitSettings = RateLimitSettings()
+    reload_poll_seconds: float = Field(default=5.0, ge=0)   # 0 = do not watch the index for rebuilds
+    redis_url: str | None = None   # shared limits and live messages across instances
+    trust_forwarded_for: bool = False   # take the client address from X-Forwarded-For (behind a proxy)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
 class Settings(_Section):
     """Every setting of the assistant; build it with `load_settings()`."""
 
@@ -145,6 +168,7 @@ class Settings(_Section):
     retrieval: RetrievalSettings
     policy: PolicySettings = PolicySettings()
     storage: StorageSettings
+    service: ServiceSettings = ServiceSettings()
 
     def resolve(self, path: Path) -> Path:
         """An absolute path: relative paths in the config are relative to the project root."""

@@ -30,3 +30,31 @@ class IndexError_(BotError):
 
 class InputError(BotError):
     """A user's input cannot be processed; the message says what to fix."""
+
+
+class NotFoundError(BotError):
+    """The session, message or handoff named in the request does not exist."""
+
+
+class AuthError(BotError):
+    """A token is missing or wrong for the resource; `status` is 401 (no credentials) or 403 (wrong ones)."""
+
+    def __init__(self, message: str, status: int = 403):
+        self.status = status
+        super().__init__(message)
+
+
+class ConflictError(BotError):
+    """The request conflicts with the current state, e.g. a handoff another agent already claimed."""
+
+
+class RateLimitedError(BotError):
+    """Too many requests from one session or address; retry after `retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class PayloadTooLargeError(BotError):
+    """The request body is larger than the service accepts."""

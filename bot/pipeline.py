@@ -99,7 +99,18 @@ class Assistant:
             candidates=[{"faq_id": c.faq_id, "score": c.score} for c in candidates],
             confidence=candidates[0].score if candidates else 0.0, intent=decision.intent,
             reasons=decision.reasons, flags=guarded.flags,
-            options=self.writer.options(decision, self._entries, language), entities=guarded.entities)
+            options=self.writer.options(decision, self._entries, language), entities=guarded.entities,
+            title=self._title(decision.faq_id if decision.action == "answer" else None, language),
+            user_text=text)
+
+    def redact(self, text: str) -> GuardResult:
+        """Validate and guard a message without answering it (e.g. while an agent owns the conversation)."""
+        self.warm_up()
+        return self.guard.inspect(clean_text(text))
+
+    def _title(self, faq_id: str | None, language: str) -> str | None:
+        entry = self._entries.get(faq_id) if faq_id else None
+        return self.localizer.title(entry, language) if entry else None
 
     def _reply(self, decision: Decision, guarded: GuardResult, language: str, state: ConversationState) -> str:
         """The policy's reply, preceded by a secret warning and followed by the anti-phishing policy."""

@@ -23,9 +23,12 @@ class TurnResult:
     flags: list[str] = field(default_factory=list)
     options: list[dict[str, str]] = field(default_factory=list)  # "did you mean" choices: faq_id, title
     entities: list[dict] = field(default_factory=list)  # txid, address (with checksum verdict), coin, amount, ...
+    title: str | None = None   # the answered FAQ entry's question in the reply language
+    user_text: str = ""   # the user's message after redaction: the only form of it anything may store
 
     def to_dict(self) -> dict:
-        """JSON-ready dict with the fields in their documented order."""
+        """JSON-ready dict with the fields in their documented order (the redacted user text left out)."""
         data = asdict(self)
+        data.pop("user_text")
         order = ["action", "faq_id", "candidates", "confidence", "language", "intent", "reply", "reasons", "flags"]
         return {key: data[key] for key in order} | {k: v for k, v in data.items() if k not in order}

@@ -2,6 +2,7 @@
 
 import json
 import re
+from itertools import pairwise
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -42,7 +43,7 @@ def _leaked_runs(words: list[str], output: str) -> list[str]:
         flat = re.sub(r"[\s\d.,;:、。，]+", "", text)
         return ["".join(words[i:i + 3]) for i in range(len(words) - 2) if "".join(words[i:i + 3]) in flat]
     flat = " " + " ".join(re.sub(r"[\d.,;:\"]", " ", text).split()) + " "
-    return [f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if f" {a} {b} " in flat]
+    return [f"{a} {b}" for a, b in pairwise(words) if f" {a} {b} " in flat]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -1,0 +1,1 @@
+"""The HTTP and WebSocket service around the assistant."""

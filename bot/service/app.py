@@ -1,0 +1,83 @@
+"""The app factory: `create_app(settings)` wires storage, the assistant, live delivery and the routes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+
+from bot.config import Settings
+from bot.pipeline import Assistant
+from bot.service.chat import ChatService
+from bot.service.deps import Services
+from bot.service.errors import install_error_handlers
+from bot.service.holder import AssistantHolder
+from bot.service.hub import LiveHub
+from bot.service.metrics import ServiceMetrics
+from bot.service.middleware import ServiceMiddleware
+from bot.service.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from bot.service.routes import chat, ops, pages
+from bot.service.routes.pages import STATIC_DIR
+from bot.storage.api_tokens import TokenStore
+from bot.storage.conversations import ConversationStore
+from bot.storage.db import Database
+
+log = logging.getLogger("bot.service")
+
+
+def _limiter(settings: Settings) -> RateLimiter:
+    if settings.service.redis_url:
+        import redis
+
+        return RedisRateLimiter(redis.Redis.from_url(settings.service.redis_url))
+    return MemoryRateLimiter()
+
+
+def create_app(settings: Settings, *, assistant: Assistant | None = None, database: Database | None = None,
+               migrate: bool = True) -> FastAPI:
+    """The service. Construction is cheap; the lifespan migrates the database and warms the models once.
+
+    `assistant` lets tests pass one built on a small index with a fake encoder.
+    """
+    database = database or Database(settings.storage.database_url)
+    holder = AssistantHolder(settings, factory=(lambda: assistant) if assistant is not None else None)
+    metrics = ServiceMetrics()
+    hub = LiveHub(settings.service.redis_url)
+    store = ConversationStore(database)
+    services = Services(settings=settings, database=database, holder=holder,
+                        chat=ChatService(holder, store, hub, metrics), tokens=TokenStore(database),
+                        limiter=_limiter(settings), metrics=metrics)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if migrate:
+            await run_in_threadpool(database.migrate)
+        await run_in_threadpool(holder.warm_up)
+        await hub.start()
+        holder.start_watching(settings.service.reload_poll_seconds,
+                              lambda outcome: metrics.reloads.labels(outcome).inc())
+        log.info("ready", extra={"index": holder.index_identity()})
+        yield
+        await holder.stop_watching()
+        await hub.stop()
+        database.dispose()
+
+    app = FastAPI(title=f"{settings.brand.exchange_name} support assistant", version="1.0",
+                  description="Multilingual FAQ answers, clarifications and handoff to people.", lifespan=lifespan)
+    app.state.services = services
+    install_error_handlers(app)
+    app.include_router(chat.router)
+    app.include_router(ops.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    if settings.service.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.service.cors_origins,
+                           allow_methods=["GET", "POST"], max_age=600,
+                           allow_headers=["Content-Type", "X-Session-Token", "Authorization", "X-Request-Id"])
+    app.add_middleware(ServiceMiddleware, max_body_bytes=settings.service.max_body_bytes, metrics=metrics)
+    return app

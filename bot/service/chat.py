@@ -1,0 +1,167 @@
+"""One chat turn as the service runs it: authenticate, answer, persist, hand off, publish live."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+
+from bot.errors import ConflictError, InputError
+from bot.handoff.packet import build_packet, handoff_reason, priority
+from bot.service.holder import AssistantHolder
+from bot.service.hub import LiveHub
+from bot.service.metrics import ServiceMetrics
+from bot.storage.conversations import ConversationStore, MessageRecord, SessionRecord, StoredTurn, UserInfo
+from bot.turn import TurnResult
+
+
+@dataclass
+class ChatOutcome:
+    """What `POST /v1/chat` and the WebSocket return for one user message."""
+
+    session: SessionRecord
+    token: str | None
+    result: TurnResult | None
+    stored: StoredTurn
+    status: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The response body."""
+        body: dict[str, Any] = self.result.to_dict() if self.result else {
+            "action": "queued", "faq_id": None, "candidates": [], "confidence": 0.0,
+            "language": self.session.language, "intent": None, "reply": "", "reasons": ["human_owned"],
+            "flags": [], "options": [], "entities": [], "title": None}
+        body["session_id"] = self.session.id
+        if self.token is not None:
+            body["session_token"] = self.token
+        body["message_id"] = self.stored.bot_message.id if self.stored.bot_message else None
+        body["handoff_id"] = self.stored.handoff_id
+        body["status"] = self.status
+        return body
+
+
+class ChatService:
+    """Runs turns for the REST and WebSocket endpoints; CPU and database work go to worker threads."""
+
+    def __init__(self, holder: AssistantHolder, store: ConversationStore, hub: LiveHub,
+                 metrics: ServiceMetrics) -> None:
+        self.holder = holder
+        self.store = store
+        self.hub = hub
+        self.metrics = metrics
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def open_session(self, user: UserInfo | None) -> tuple[SessionRecord, str]:
+        """A new session and its token."""
+        return await run_in_threadpool(self.store.create_session, user)
+
+    async def authenticate(self, session_id: str, token: str | None) -> SessionRecord:
+        """The session when the token matches (404 / 403 otherwise)."""
+        return await run_in_threadpool(self.store.authenticate, session_id, token)
+
+    async def turn(self, session: SessionRecord, text: str, lang: str | None, *,
+                   token: str | None = None) -> ChatOutcome:
+        """Answer (or, while a person owns the conversation, forward) one user message and store it."""
+        lock = self._locks.setdefault(session.id, asyncio.Lock())
+        async with lock:   # one turn at a time per session, so the state is never written twice at once
+            started = time.perf_counter()
+            outcome = await run_in_threadpool(self._turn_sync, session.id, text, lang)
+            self.metrics.turn_seconds.observe(time.perf_counter() - started)
+        if not lock.locked():
+            self._locks.pop(session.id, None)
+        outcome.token = token
+        self._count(outcome)
+        await self._publish(outcome.stored)
+        return outcome
+
+    def _turn_sync(self, session_id: str, text: str, lang: str | None) -> ChatOutcome:
+        session = self.store.get(session_id)   # fresh state: another request may have changed it
+        assistant = self.holder.current
+        if session.status == "human":
+            guarded = assistant.redact(text)
+            stored = self.store.record_turn(session.id, guarded.text, None, session.state)
+            return ChatOutcome(session, None, None, stored, "human")
+        state = session.state
+        result = assistant.ask(text, lang=lang, state=state)
+        handoff = None
+        if result.action == "handoff":
+            handoff = self._handoff_fields(session, result)
+        stored = self.store.record_turn(session.id, result.user_text, result, state,
+                                        bot_details={"title": result.title}, handoff=handoff)
+        session.language = state.language
+        return ChatOutcome(session, None, result, stored, "human" if handoff else "bot")
+
+    def _handoff_fields(self, session: SessionRecord, result: TurnResult | None, *,
+                        requested: bool = False) -> dict[str, Any]:
+        reason = handoff_reason(result, requested)
+        transcript = self.store.messages(session.id)
+        if result is not None:   # the current turn is not stored yet; the packet must include it
+            transcript.append(MessageRecord(0, session.id, "user", result.user_text, transcript[-1].created_at
+                                            if transcript else session.created_at, {"entities": result.entities}))
+        language = (result.language if result else None) or session.state.language or session.language
+        packet = build_packet(session_id=session.id, reason=reason, user=session.user, language=language,
+                              transcript=transcript, result=result)
+        return {"reason": reason, "priority": priority(reason, session.user.tier), "language": language,
+                "summary": packet["summary"], "packet": packet}
+
+    async def request_human(self, session: SessionRecord) -> dict[str, Any]:
+        """The user pressed "talk to a person": open a handoff unless one is already open."""
+        outcome = await run_in_threadpool(self._request_human_sync, session.id)
+        self.metrics.handoffs.labels("user_request").inc()
+        await self.hub.publish(session.id, {"type": "message", "message": outcome[1].public()})
+        return {"handoff_id": outcome[0], "reply": outcome[1].text, "status": "human"}
+
+    def _request_human_sync(self, session_id: str) -> tuple[str, MessageRecord]:
+        session = self.store.get(session_id)
+        if session.status == "human":
+            raise ConflictError("a person is already handling or about to handle this conversation")
+        assistant = self.holder.current
+        language = session.state.language or session.language or self.holder.settings.languages.default
+        fields = self._handoff_fields(session, None, requested=True)
+        reply = assistant.localizer.message("handoff", language)
+        handoff_id = self.store.open_handoff(session_id, fields, system_text=reply)
+        messages = self.store.messages(session_id)
+        return handoff_id, messages[-1]
+
+    async def feedback(self, session: SessionRecord, message_id: int, helpful: bool, comment: str | None) -> int:
+        """Record a verdict; "not helpful" counts as a failed turn for the handoff policy."""
+        guarded_comment = None
+        if comment is not None:
+            if not comment.strip():
+                comment = None
+            else:
+                guarded_comment = (await run_in_threadpool(self.holder.current.redact, comment)).text
+        feedback_id = await run_in_threadpool(self.store.add_feedback, session.id, message_id, helpful,
+                                              guarded_comment)
+        if not helpful:
+            state = session.state
+            state.consecutive_failures += 1
+            await run_in_threadpool(self.store.save_state, session.id, state)
+        return feedback_id
+
+    async def post(self, session_id: str, role: str, text: str, details: dict[str, Any] | None = None) -> dict:
+        """Append an agent or system message (already redacted by the caller) and deliver it live."""
+        if not text.strip():
+            raise InputError("text is empty")
+        record = await run_in_threadpool(self.store.add_message, session_id, role, text, details)
+        await self.hub.publish(session_id, {"type": "message", "message": record.public()})
+        return record.public()
+
+    def _count(self, outcome: ChatOutcome) -> None:
+        result = outcome.result
+        if result is None:
+            self.metrics.turns.labels("forwarded", outcome.session.language or "unknown").inc()
+            return
+        self.metrics.turns.labels(result.action, result.language).inc()
+        if outcome.stored.handoff_id:
+            self.metrics.handoffs.labels(handoff_reason(result)).inc()
+        for flag in result.flags:
+            self.metrics.flags.labels(flag.split(":")[0]).inc()
+
+    async def _publish(self, stored: StoredTurn) -> None:
+        for message in (stored.user_message, stored.bot_message):
+            if message is not None:
+                await self.hub.publish(message.session_id, {"type": "message", "message": message.public()})

@@ -1,0 +1,17 @@
+"""The chat page at `/`; the widget's script and styles are served from /static/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+async def index() -> FileResponse:
+    """The full-page chat."""
+    return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")

@@ -1,0 +1,1 @@
+"""Persistence: conversations, messages, feedback, handoffs and API tokens (SQLite or PostgreSQL)."""
