@@ -98,6 +98,20 @@ class ConversationStore:
             session.add(row)
         return _record(row), token
 
+    def ensure_session(self, session_id: str, user: UserInfo | None = None) -> SessionRecord:
+        """The session with this id, created (with an unusable token) when missing: for channels such as
+        Rasa that bring their own conversation ids and authenticate callers themselves."""
+        with self.db.session() as session:
+            row = session.get(ChatSession, session_id)
+            if row is None:
+                user = user or UserInfo()
+                row = ChatSession(id=session_id, token_hash=token_digest(new_token()), user_uid=user.uid,
+                                  user_tier=user.tier, state={}, status="bot", created_at=utcnow(),
+                                  updated_at=utcnow())
+                session.add(row)
+                session.flush()
+            return _record(row)
+
     def authenticate(self, session_id: str, token: str | None) -> SessionRecord:
         """The session when `token` is its token; NotFoundError or AuthError (403) otherwise."""
         with self.db.session() as session:

@@ -232,7 +232,7 @@
   var backoff = BACKOFF_MIN_MS;
   var reconnectTimer = null;
   var pollTimer = null;
-  var syncing = false;
+  var syncing = null;            // the transcript request in flight, if any
   var rated = new Set((stored("rated") || "").split(",").filter(Boolean));
 
   if (stored("session_id") && stored("session_token")) {
@@ -763,8 +763,9 @@
         }
         setHumanMode(true);
         var reply = result.data && result.data.reply;
-        // The handoff reply is usually stored as a message: fetch it with its id, else show it locally.
-        return sync().then(function () {
+        // The handoff reply is usually stored as a message: fetch it with its id (after any transcript
+        // request already in flight, which may predate it), else show it locally.
+        return (syncing || Promise.resolve()).then(sync).then(function () {
           var shown = Array.prototype.some.call(log.querySelectorAll(".kw-text"), function (node) {
             return node.textContent === reply;
           });
@@ -780,28 +781,30 @@
       });
   }
 
-  // Fetch the transcript and show what is not shown yet.
+  // Fetch the transcript and show what is not shown yet; concurrent callers share one request.
   function sync() {
-    if (!session || syncing) {
+    if (!session) {
       return Promise.resolve();
     }
-    syncing = true;
-    var current = session;
-    return request("GET", "/v1/sessions/" + encodeURIComponent(current.id) + "/messages")
-      .then(function (result) {
-        if (session !== current) {
-          return;
-        }
-        if (!result.ok) {
-          if (sessionRejected(result)) {
-            forgetSession();
+    if (!syncing) {
+      var current = session;
+      syncing = request("GET", "/v1/sessions/" + encodeURIComponent(current.id) + "/messages")
+        .then(function (result) {
+          if (session !== current) {
+            return;
           }
-          return;
-        }
-        ((result.data && result.data.messages) || []).forEach(receive);
-      })
-      .catch(function () { /* offline: the next poll or reconnect tries again */ })
-      .then(function () { syncing = false; });
+          if (!result.ok) {
+            if (sessionRejected(result)) {
+              forgetSession();
+            }
+            return;
+          }
+          ((result.data && result.data.messages) || []).forEach(receive);
+        })
+        .catch(function () { /* offline: the next poll or reconnect tries again */ })
+        .then(function () { syncing = null; });
+    }
+    return syncing;
   }
 
   // ---------------------------------------------------------------- live updates
