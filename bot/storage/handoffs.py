@@ -94,9 +94,8 @@ class HandoffStore:
     def claim(self, handoff_id: str, agent_id: int) -> HandoffRecord:
         """Give a queued handoff to one agent; everyone else gets ConflictError (409)."""
         with self.db.session() as session:
-            won = session.execute(update(Handoff).where(Handoff.id == handoff_id, Handoff.status == "queued")
-                                  .values(status="claimed", agent_id=agent_id, claimed_at=utcnow()))
-            won = _rowcount(won)
+            won = _rowcount(session.execute(update(Handoff).where(Handoff.id == handoff_id, Handoff.status == "queued")
+                                  .values(status="claimed", agent_id=agent_id, claimed_at=utcnow())))
         if not won:
             current = self.get(handoff_id)
             raise ConflictError(f"handoff {handoff_id} is already {current.status}"
@@ -119,9 +118,8 @@ class HandoffStore:
         """Close the handoff; the bot answers the session again."""
         record = self.require_owner(handoff_id, agent_id, admin=admin)
         with self.db.session() as session:
-            done = session.execute(update(Handoff).where(Handoff.id == handoff_id, Handoff.status == "claimed")
-                                   .values(status="resolved", resolved_at=utcnow()))
-            done = _rowcount(done)
+            done = _rowcount(session.execute(update(Handoff).where(Handoff.id == handoff_id, Handoff.status == "claimed")
+                                   .values(status="resolved", resolved_at=utcnow())))
             if not done:
                 raise ConflictError(f"handoff {handoff_id} changed meanwhile; reload it")
             session.execute(update(ChatSession).where(ChatSession.id == record.session_id)
