@@ -118,8 +118,8 @@ class HandoffStore:
         """Close the handoff; the bot answers the session again."""
         record = self.require_owner(handoff_id, agent_id, admin=admin)
         with self.db.session() as session:
-            done = _rowcount(session.execute(update(Handoff).where(Handoff.id == handoff_id, Handoff.status == "claimed")
-                                   .values(status="resolved", resolved_at=utcnow())))
+            still_claimed = update(Handoff).where(Handoff.id == handoff_id, Handoff.status == "claimed")
+            done = _rowcount(session.execute(still_claimed.values(status="resolved", resolved_at=utcnow())))
             if not done:
                 raise ConflictError(f"handoff {handoff_id} changed meanwhile; reload it")
             session.execute(update(ChatSession).where(ChatSession.id == record.session_id)
