@@ -156,6 +156,67 @@ class ServiceSettings(_Section):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
 
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class TeamSettings(_Section):
+    """A support team: the languages it serves and when it is online (in its own time zone)."""
+
+    name: str = Field(min_length=1, max_length=64)
+    languages: list[str] = Field(min_length=1)
+    timezone: str = "UTC"
+    days: list[str] = Field(default_factory=lambda: list(DAYS))
+    open: str = "00:00"
+    close: str = "24:00"
+
+    @field_validator("days")
+    @classmethod
+    def _known_days(cls, value: list[str]) -> list[str]:
+        unknown = [day for day in value if day not in DAYS]
+        if unknown:
+            raise ValueError(f"unknown day(s) {unknown}; use {list(DAYS)}")
+        return value
+
+    @field_validator("open", "close")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        hours, _, minutes = value.partition(":")
+        if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and 0 <= int(minutes) < 60
+                and (0 <= int(hours) < 24 or value == "24:00")):
+            raise ValueError(f"use HH:MM between 00:00 and 24:00, got {value!r}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Europe/Berlin") from None
+        return value
+
+
+class WebhookSettings(_Section):
+    """A helpdesk endpoint that receives every new handoff and ticket, signed with HMAC-SHA256."""
+
+    url: str = Field(pattern=r"^https?://")
+    secret_env: str = Field(min_length=1, description="environment variable holding the signing secret")
+
+
+class HandoffSettings(_Section):
+    """Teams, queue estimates, off-hours tickets and helpdesk webhooks."""
+
+    teams: list[TeamSettings] = Field(default_factory=lambda: [TeamSettings(name="support", languages=["*"])])
+    minutes_per_handoff: float = Field(default=4.0, gt=0)
+    ticket_prefix: str = Field(default="T", min_length=1, max_length=8)
+    ticket_response_hours: int = Field(default=24, gt=0)
+    webhooks: list[WebhookSettings] = Field(default_factory=list)
+    webhook_attempts: int = Field(default=5, ge=1, le=20)
+    webhook_timeout_seconds: float = Field(default=5.0, gt=0)
+
+
 class Settings(_Section):
     """Every setting of the assistant; build it with `load_settings()`."""
 
@@ -169,6 +230,7 @@ class Settings(_Section):
     policy: PolicySettings = PolicySettings()
     storage: StorageSettings
     service: ServiceSettings = ServiceSettings()
+    handoff: HandoffSettings = HandoffSettings()
 
     def resolve(self, path: Path) -> Path:
         """An absolute path: relative paths in the config are relative to the project root."""

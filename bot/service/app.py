@@ -11,21 +11,29 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
+from bot.answers import Localizer
 from bot.config import Settings
+from bot.handoff.desk import HandoffDesk
+from bot.handoff.routing import Router
+from bot.handoff.webhooks import WebhookSender
 from bot.pipeline import Assistant
+from bot.service.agents import AgentService
 from bot.service.chat import ChatService
 from bot.service.deps import Services
 from bot.service.errors import install_error_handlers
+from bot.service.handoff_events import HandoffEvents
 from bot.service.holder import AssistantHolder
 from bot.service.hub import LiveHub
 from bot.service.metrics import ServiceMetrics
 from bot.service.middleware import ServiceMiddleware
 from bot.service.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from bot.service.routes import chat, ops, pages
+from bot.service.routes import handoffs as handoff_routes
 from bot.service.routes.pages import STATIC_DIR
 from bot.storage.api_tokens import TokenStore
 from bot.storage.conversations import ConversationStore
 from bot.storage.db import Database
+from bot.storage.handoffs import HandoffStore
 
 log = logging.getLogger("bot.service")
 
@@ -49,9 +57,15 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None, databa
     metrics = ServiceMetrics()
     hub = LiveHub(settings.service.redis_url)
     store = ConversationStore(database)
-    services = Services(settings=settings, database=database, holder=holder,
-                        chat=ChatService(holder, store, hub, metrics), tokens=TokenStore(database),
-                        limiter=_limiter(settings), metrics=metrics)
+    handoffs = HandoffStore(database)
+    localizer = Localizer(settings.languages, settings.brand)
+    webhooks = WebhookSender(settings.handoff)
+    events = HandoffEvents(handoffs, hub, webhooks)
+    chat_service = ChatService(holder, store, hub, metrics, HandoffDesk(settings, store, handoffs, localizer), events)
+    services = Services(settings=settings, database=database, holder=holder, chat=chat_service,
+                        tokens=TokenStore(database), limiter=_limiter(settings), metrics=metrics,
+                        agents=AgentService(handoffs, chat_service, events, Router(settings.handoff), localizer),
+                        webhooks=webhooks)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -64,6 +78,7 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None, databa
         log.info("ready", extra={"index": holder.index_identity()})
         yield
         await holder.stop_watching()
+        await webhooks.close()
         await hub.stop()
         database.dispose()
 
@@ -72,6 +87,7 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None, databa
     app.state.services = services
     install_error_handlers(app)
     app.include_router(chat.router)
+    app.include_router(handoff_routes.router)
     app.include_router(ops.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

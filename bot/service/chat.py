@@ -10,9 +10,11 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 
 from bot.errors import ConflictError, InputError
-from bot.handoff.packet import build_packet, handoff_reason, priority
+from bot.handoff.desk import HandoffDesk
+from bot.handoff.packet import handoff_reason
+from bot.service.handoff_events import HandoffEvents
 from bot.service.holder import AssistantHolder
-from bot.service.hub import LiveHub
+from bot.service.hub import AGENTS_TOPIC, LiveHub
 from bot.service.metrics import ServiceMetrics
 from bot.storage.conversations import ConversationStore, MessageRecord, SessionRecord, StoredTurn, UserInfo
 from bot.turn import TurnResult
@@ -47,11 +49,13 @@ class ChatService:
     """Runs turns for the REST and WebSocket endpoints; CPU and database work go to worker threads."""
 
     def __init__(self, holder: AssistantHolder, store: ConversationStore, hub: LiveHub,
-                 metrics: ServiceMetrics) -> None:
+                 metrics: ServiceMetrics, desk: HandoffDesk, events: HandoffEvents) -> None:
         self.holder = holder
         self.store = store
         self.hub = hub
         self.metrics = metrics
+        self.desk = desk
+        self.events = events
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def open_session(self, user: UserInfo | None) -> tuple[SessionRecord, str]:
@@ -74,7 +78,9 @@ class ChatService:
             self._locks.pop(session.id, None)
         outcome.token = token
         self._count(outcome)
-        await self._publish(outcome.stored)
+        await self._publish(outcome.stored, to_agents=outcome.status == "human")
+        if outcome.stored.handoff_id:
+            await self.events.handoff_opened(outcome.stored.handoff_id)
         return outcome
 
     def _turn_sync(self, session_id: str, text: str, lang: str | None) -> ChatOutcome:
@@ -86,43 +92,32 @@ class ChatService:
             return ChatOutcome(session, None, None, stored, "human")
         state = session.state
         result = assistant.ask(text, lang=lang, state=state)
-        handoff = None
+        prepared = None
         if result.action == "handoff":
-            handoff = self._handoff_fields(session, result)
+            prepared = self.desk.prepare(session, result)
+            result.reply = f"{result.reply}\n\n{prepared.notice}"
         stored = self.store.record_turn(session.id, result.user_text, result, state,
-                                        bot_details={"title": result.title}, handoff=handoff)
+                                        bot_details={"title": result.title},
+                                        handoff=prepared.fields if prepared else None)
         session.language = state.language
-        return ChatOutcome(session, None, result, stored, "human" if handoff else "bot")
-
-    def _handoff_fields(self, session: SessionRecord, result: TurnResult | None, *,
-                        requested: bool = False) -> dict[str, Any]:
-        reason = handoff_reason(result, requested)
-        transcript = self.store.messages(session.id)
-        if result is not None:   # the current turn is not stored yet; the packet must include it
-            transcript.append(MessageRecord(0, session.id, "user", result.user_text, transcript[-1].created_at
-                                            if transcript else session.created_at, {"entities": result.entities}))
-        language = (result.language if result else None) or session.state.language or session.language
-        packet = build_packet(session_id=session.id, reason=reason, user=session.user, language=language,
-                              transcript=transcript, result=result)
-        return {"reason": reason, "priority": priority(reason, session.user.tier), "language": language,
-                "summary": packet["summary"], "packet": packet}
+        return ChatOutcome(session, None, result, stored, "human" if prepared else "bot")
 
     async def request_human(self, session: SessionRecord) -> dict[str, Any]:
         """The user pressed "talk to a person": open a handoff unless one is already open."""
-        outcome = await run_in_threadpool(self._request_human_sync, session.id)
+        handoff_id, message = await run_in_threadpool(self._request_human_sync, session.id)
         self.metrics.handoffs.labels("user_request").inc()
-        await self.hub.publish(session.id, {"type": "message", "message": outcome[1].public()})
-        return {"handoff_id": outcome[0], "reply": outcome[1].text, "status": "human"}
+        await self.hub.publish(session.id, {"type": "message", "message": message.public()})
+        await self.events.handoff_opened(handoff_id)
+        return {"handoff_id": handoff_id, "reply": message.text, "status": "human"}
 
     def _request_human_sync(self, session_id: str) -> tuple[str, MessageRecord]:
         session = self.store.get(session_id)
         if session.status == "human":
             raise ConflictError("a person is already handling or about to handle this conversation")
-        assistant = self.holder.current
         language = session.state.language or session.language or self.holder.settings.languages.default
-        fields = self._handoff_fields(session, None, requested=True)
-        reply = assistant.localizer.message("handoff", language)
-        handoff_id = self.store.open_handoff(session_id, fields, system_text=reply)
+        prepared = self.desk.prepare(session, None, requested=True)
+        reply = f"{self.holder.current.localizer.message('handoff', language)}\n\n{prepared.notice}"
+        handoff_id = self.store.open_handoff(session_id, prepared.fields, system_text=reply)
         messages = self.store.messages(session_id)
         return handoff_id, messages[-1]
 
@@ -147,7 +142,9 @@ class ChatService:
         if not text.strip():
             raise InputError("text is empty")
         record = await run_in_threadpool(self.store.add_message, session_id, role, text, details)
-        await self.hub.publish(session_id, {"type": "message", "message": record.public()})
+        event = {"type": "message", "session_id": session_id, "message": record.public()}
+        await self.hub.publish(session_id, event)
+        await self.hub.publish(AGENTS_TOPIC, event)
         return record.public()
 
     def _count(self, outcome: ChatOutcome) -> None:
@@ -161,7 +158,10 @@ class ChatService:
         for flag in result.flags:
             self.metrics.flags.labels(flag.split(":")[0]).inc()
 
-    async def _publish(self, stored: StoredTurn) -> None:
+    async def _publish(self, stored: StoredTurn, *, to_agents: bool) -> None:
         for message in (stored.user_message, stored.bot_message):
             if message is not None:
-                await self.hub.publish(message.session_id, {"type": "message", "message": message.public()})
+                event = {"type": "message", "session_id": message.session_id, "message": message.public()}
+                await self.hub.publish(message.session_id, event)
+                if to_agents:
+                    await self.hub.publish(AGENTS_TOPIC, event)

@@ -8,6 +8,8 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from bot.config import Settings
+from bot.handoff.webhooks import WebhookSender
+from bot.service.agents import AgentService
 from bot.service.chat import ChatService
 from bot.service.holder import AssistantHolder
 from bot.service.metrics import ServiceMetrics
@@ -27,6 +29,8 @@ class Services:
     tokens: TokenStore
     limiter: RateLimiter
     metrics: ServiceMetrics
+    agents: AgentService
+    webhooks: WebhookSender
 
 
 def services(request: Request) -> Services:

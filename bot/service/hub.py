@@ -11,6 +11,8 @@ from typing import Any
 
 log = logging.getLogger("bot.service.hub")
 QUEUE_SIZE = 256
+# The topic agent consoles subscribe to: new and changed handoffs, and messages of conversations people own.
+AGENTS_TOPIC = "__agents__"
 
 
 class LiveHub:

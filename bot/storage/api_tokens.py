@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.errors import AuthError, InputError, NotFoundError
 from bot.storage.db import Database
-from bot.storage.models import ApiToken, utcnow
+from bot.storage.models import ApiToken, as_utc, utcnow
 from bot.storage.tokens import new_token, token_digest
 
 ROLES = ("agent", "admin")
@@ -27,7 +27,7 @@ class Principal:
 
 
 def _principal(row: ApiToken) -> Principal:
-    return Principal(row.id, row.name, row.role, row.created_at, row.revoked_at is not None)
+    return Principal(row.id, row.name, row.role, as_utc(row.created_at), row.revoked_at is not None)
 
 
 class TokenStore:

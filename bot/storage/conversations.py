@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from bot.errors import AuthError, InputError, NotFoundError
 from bot.state import ConversationState
 from bot.storage.db import Database
-from bot.storage.models import ChatSession, Feedback, Handoff, Message, utcnow
+from bot.storage.models import ChatSession, Feedback, Handoff, Message, as_utc, utcnow
 from bot.storage.tokens import new_token, token_digest, token_matches
 from bot.turn import TurnResult
 
@@ -74,12 +74,12 @@ def _state_from(data: dict[str, Any] | None) -> ConversationState:
 def _record(row: ChatSession) -> SessionRecord:
     return SessionRecord(id=row.id, status=row.status, language=row.language,
                          user=UserInfo(row.user_uid, row.user_tier), state=_state_from(row.state),
-                         created_at=row.created_at)
+                         created_at=as_utc(row.created_at))
 
 
 def _message(row: Message) -> MessageRecord:
     return MessageRecord(id=row.id, session_id=row.session_id, role=row.role, text=row.text,
-                         created_at=row.created_at, details=row.details or {})
+                         created_at=as_utc(row.created_at), details=row.details or {})
 
 
 class ConversationStore:
@@ -146,9 +146,9 @@ class ConversationStore:
             session.add(user)
             handoff_id = None
             if handoff is not None:
-                handoff_id = str(uuid.uuid4())
-                session.add(Handoff(id=handoff_id, session_id=session_id, status="queued", created_at=now,
-                                    **handoff))
+                handoff_id = handoff.get("id") or str(uuid.uuid4())
+                session.add(Handoff(**{"status": "queued", "created_at": now, **handoff, "id": handoff_id,
+                                       "session_id": session_id}))
                 row.status = "human"
             bot = None
             if result is not None:
@@ -168,12 +168,13 @@ class ConversationStore:
     def open_handoff(self, session_id: str, fields: dict[str, Any], *, system_text: str) -> str:
         """Queue a handoff the user asked for, tell them in a system message, and mark the session human."""
         now = utcnow()
-        handoff_id = str(uuid.uuid4())
+        handoff_id = fields.get("id") or str(uuid.uuid4())
         with self.db.session() as session:
             row = session.get(ChatSession, session_id)
             if row is None:
                 raise NotFoundError(f"session {session_id!r} does not exist")
-            session.add(Handoff(id=handoff_id, session_id=session_id, status="queued", created_at=now, **fields))
+            session.add(Handoff(**{"status": "queued", "created_at": now, **fields, "id": handoff_id,
+                                   "session_id": session_id}))
             session.add(Message(session_id=session_id, role="system", text=system_text, created_at=now,
                                 details={"handoff_id": handoff_id}))
             row.status, row.updated_at = "human", now

@@ -6,11 +6,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, func, select, update
 
 from bot.errors import ConflictError, NotFoundError
 from bot.storage.db import Database
-from bot.storage.models import ApiToken, ChatSession, Handoff, utcnow
+from bot.storage.models import (
+    ApiToken,
+    ChatSession,
+    Handoff,
+    TicketNumber,
+    as_utc,
+    as_utc_or_none,
+    utcnow,
+)
 
 STATUSES = ("queued", "claimed", "resolved")
 
@@ -32,6 +40,9 @@ class HandoffRecord:
     created_at: datetime
     claimed_at: datetime | None
     resolved_at: datetime | None
+    kind: str = "live"
+    ticket: str | None = None
+    due_at: datetime | None = None
 
     def public(self) -> dict[str, Any]:
         """JSON-ready form for the agent API."""
@@ -40,6 +51,7 @@ class HandoffRecord:
                 "agent": self.agent, "created_at": self.created_at.isoformat(),
                 "claimed_at": self.claimed_at.isoformat() if self.claimed_at else None,
                 "resolved_at": self.resolved_at.isoformat() if self.resolved_at else None,
+                "kind": self.kind, "ticket": self.ticket, "due_at": self.due_at.isoformat() if self.due_at else None,
                 "packet": self.packet}
 
 
@@ -51,8 +63,9 @@ def _rowcount(result: Any) -> int:
 def _record(row: Handoff, agent: str | None) -> HandoffRecord:
     return HandoffRecord(id=row.id, session_id=row.session_id, status=row.status, reason=row.reason,
                          priority=row.priority, language=row.language, team=row.team, summary=row.summary,
-                         packet=row.packet or {}, agent=agent, created_at=row.created_at,
-                         claimed_at=row.claimed_at, resolved_at=row.resolved_at)
+                         packet=row.packet or {}, agent=agent, created_at=as_utc(row.created_at),
+                         claimed_at=as_utc_or_none(row.claimed_at), resolved_at=as_utc_or_none(row.resolved_at),
+                         kind=row.kind, ticket=row.ticket, due_at=as_utc_or_none(row.due_at))
 
 
 class HandoffStore:
@@ -133,6 +146,23 @@ class HandoffStore:
             session.execute(update(Handoff).where(Handoff.id == handoff_id, Handoff.status == "claimed")
                             .values(status="queued", team=team, agent_id=None, claimed_at=None))
         return self.get(handoff_id)
+
+    def allocate_ticket(self, handoff_id: str, prefix: str) -> str:
+        """A new human-readable ticket number (PREFIX-000042) reserved for `handoff_id`."""
+        with self.db.session() as session:
+            row = TicketNumber(handoff_id=handoff_id)
+            session.add(row)
+            session.flush()
+            return f"{prefix}-{row.id:06d}"
+
+    def position(self, team: str | None, priority: int) -> int:
+        """Where a new handoff of this priority would stand in its team's queue (1 = next)."""
+        with self.db.session() as session:
+            query = select(func.count(Handoff.id)).where(Handoff.status == "queued", Handoff.kind == "live",
+                                                         Handoff.priority >= priority)
+            if team is not None:
+                query = query.where(Handoff.team == team)
+            return int(session.scalar(query) or 0) + 1
 
     def waiting_ahead(self, handoff_id: str) -> int:
         """How many queued handoffs an agent of the same team would take before this one."""

@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit key.
@@ -15,6 +27,16 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 def utcnow() -> datetime:
     """The current time, timezone-aware UTC (stored as such on both databases)."""
     return datetime.now(UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """`value` as aware UTC: SQLite returns stored times without their zone."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def as_utc_or_none(value: datetime | None) -> datetime | None:
+    """`as_utc` for optional columns."""
+    return None if value is None else as_utc(value)
 
 
 class Base(DeclarativeBase):
@@ -74,7 +96,8 @@ class Handoff(Base):
     """A conversation handed to a person, with the context packet the agent reads."""
 
     __tablename__ = "handoffs"
-    __table_args__ = (Index("ix_handoffs_status_priority", "status", "priority", "created_at"),)
+    __table_args__ = (Index("ix_handoffs_status_priority", "status", "priority", "created_at"),
+                      UniqueConstraint("ticket", name="uq_handoffs_ticket"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     session_id: Mapped[str] = mapped_column(ForeignKey("chat_sessions.id", ondelete="CASCADE"), index=True)
@@ -89,6 +112,18 @@ class Handoff(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(16), default="live", server_default="live")   # live | ticket
+    ticket: Mapped[str | None] = mapped_column(String(32))
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))   # promised reply time of a ticket
+
+
+class TicketNumber(Base):
+    """Hands out ticket numbers: the row id is the sequence, portable across SQLite and PostgreSQL."""
+
+    __tablename__ = "ticket_numbers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    handoff_id: Mapped[str] = mapped_column(String(36), unique=True)
 
 
 class ApiToken(Base):

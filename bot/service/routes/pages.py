@@ -15,3 +15,9 @@ router = APIRouter(include_in_schema=False)
 async def index() -> FileResponse:
     """The full-page chat."""
     return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
+
+
+@router.get("/agent")
+async def agent_console() -> FileResponse:
+    """The agent console: sign in with an agent token, work the queue."""
+    return FileResponse(STATIC_DIR / "agent.html", media_type="text/html; charset=utf-8")

@@ -226,6 +226,7 @@
   var rendered = new Map();      // message id -> element, so a message shown once is never shown twice
   var pendingUser = [];          // user bubbles sent by this tab whose server id is not known yet (oldest first)
   var busy = false;              // a chat request is in flight
+  var turnsSent = 0;             // chat requests made by this tab
   var humanMode = false;         // a person (queue or agent) owns the conversation
   var agentPresent = false;      // an agent message arrived since the handoff
   var socket = null;
@@ -620,7 +621,8 @@
     if (id !== null && id !== undefined) {
       rendered.set(String(id), item);
     }
-    if (message.role === "bot" && (message.action === "handoff" || message.handoff_id)) {
+    if ((message.role === "bot" || message.role === "system") &&
+        (message.action === "handoff" || message.handoff_id)) {
       agentPresent = false;
       setHumanMode(true);
     }
@@ -704,6 +706,7 @@
       return false;
     }
     busy = true;
+    turnsSent += 1;
     clearError();
     var bubble = renderMessage({ id: null, role: "user", text: text });
     pendingUser.push(bubble);
@@ -788,6 +791,7 @@
     }
     if (!syncing) {
       var current = session;
+      var turns = turnsSent;
       syncing = request("GET", "/v1/sessions/" + encodeURIComponent(current.id) + "/messages")
         .then(function (result) {
           if (session !== current) {
@@ -799,7 +803,15 @@
             }
             return;
           }
-          ((result.data && result.data.messages) || []).forEach(receive);
+          var data = result.data || {};
+          (data.messages || []).forEach(receive);
+          if (!busy && turns === turnsSent) { // else a turn's own response says who owns the conversation
+            if (data.status === "human" && !humanMode) {
+              setHumanMode(true);
+            } else if (data.status === "bot" && humanMode) {
+              setHumanMode(false);
+            }
+          }
         })
         .catch(function () { /* offline: the next poll or reconnect tries again */ })
         .then(function () { syncing = null; });
@@ -859,7 +871,8 @@
       }
       if (data && data.type === "message") {
         receive(data.message);
-      } else if (data && data.type === "error" && typeof data.detail === "string") {
+      } else if (data && data.type === "error" && typeof data.detail === "string" &&
+                 data.status !== 403 && data.status !== 404) { // a refused session is forgotten, not shown
         showError(data.detail);
       }
     });
