@@ -8,7 +8,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.actions.tracker import conversation_events
+from bot.actions.tracker import conversation_events, input_channel
 from bot.errors import InputError
 from bot.guard import GuardResult
 from bot.pipeline import MAX_TEXT_CHARS
@@ -59,6 +59,5 @@ def safe_slots(slots: dict[str, Any] | None, redact: Redactor) -> tuple[dict[str
 def tracker_context(tracker: Tracker, redact: Redactor) -> dict[str, Any]:
     """The Rasa-specific part of a handoff packet: channel, sender, safe slots and withheld slot names."""
     slots, withheld = safe_slots(tracker.slots if isinstance(tracker.slots, dict) else {}, redact)
-    channel = tracker.get_latest_input_channel() if isinstance(tracker.events, list) else None
-    return {"channel": {"name": "rasa", "sender_id": tracker.sender_id, "input_channel": channel},
+    return {"channel": {"name": "rasa", "sender_id": tracker.sender_id, "input_channel": input_channel(tracker)},
             "slots": slots, "slots_withheld": withheld}

@@ -12,8 +12,9 @@ import weakref
 from dataclasses import dataclass, field
 
 from bot.config import Settings, load_settings
+from bot.errors import NotFoundError
 from bot.pipeline import Assistant
-from bot.storage.conversations import ConversationStore
+from bot.storage.conversations import ConversationStore, SessionRecord
 from bot.storage.db import Database
 from bot.storage.handoffs import HandoffStore
 
@@ -51,6 +52,13 @@ class ActionRuntime:
                 lock = threading.Lock()
                 self._locks[session_id] = lock
             return lock
+
+    def find_session(self, session_id: str) -> SessionRecord | None:
+        """The stored conversation, or None when this sender has not been seen yet."""
+        try:
+            return self.conversations.get(session_id)
+        except NotFoundError:
+            return None
 
     def close(self) -> None:
         """Release the database connections."""

@@ -1,10 +1,4 @@
-"""Reading what the actions need from a Rasa tracker, and refusing trackers that lack it.
-
-A tracker the actions cannot work with raises `MalformedTrackerError`. It is rasa_sdk's
-`ActionExecutionRejection`, which the stock action server answers with HTTP 400 and the body
-`{"error": "<what is wrong>", "action_name": "<action>"}` instead of a 500 and a traceback; Rasa then lets
-its other policies pick another action.
-"""
+"""Reading what the actions need from a Rasa tracker, and refusing (MalformedTrackerError) trackers that lack it."""
 
 from __future__ import annotations
 
@@ -14,22 +8,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.interfaces import ActionExecutionRejection
 
+from bot.actions.errors import MalformedTrackerError
 from bot.kb.languages import normalise_language
 from bot.storage.conversations import UserInfo
 
 # Fixed namespace: the same Rasa sender id always maps to the same conversation in our database.
 SESSION_NAMESPACE = uuid.UUID("6f1c9d2e-5a47-4b8e-9c3d-2e7a1b4f8d60")
 LANGUAGE_SLOT = "language"
-
-
-class MalformedTrackerError(ActionExecutionRejection):
-    """The tracker lacks what the action needs; the server answers 400 with this message."""
-
-    def __init__(self, action_name: str, problem: str) -> None:
-        super().__init__(action_name, f"{action_name}: malformed tracker: {problem}")
-        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -39,7 +25,6 @@ class ConversationEvent:
     role: str   # "user" or "bot"
     text: str
     at: datetime
-    entities: list[dict[str, Any]]
 
 
 def session_id_for(tracker: Tracker, action_name: str) -> str:
@@ -95,7 +80,8 @@ def slot_language(tracker: Tracker, supported: list[str]) -> str | None:
 def user_info(tracker: Tracker) -> UserInfo:
     """The exchange uid and VIP tier the channel sends in the metadata (`uid`/`tier` or `user: {...}`)."""
     metadata = message_metadata(tracker)
-    user = metadata.get("user") if isinstance(metadata.get("user"), dict) else metadata
+    nested = metadata.get("user")
+    user: dict[str, Any] = nested if isinstance(nested, dict) else metadata
     uid, tier = user.get("uid"), user.get("tier")
     return UserInfo(str(uid) if uid not in (None, "") else None, str(tier) if tier not in (None, "") else None)
 
@@ -108,10 +94,17 @@ def conversation_events(tracker: Tracker) -> list[ConversationEvent]:
         text = event.get("text")
         if kind not in ("user", "bot") or not isinstance(text, str) or is_blank(text):
             continue
-        parse_data = event.get("parse_data") if isinstance(event.get("parse_data"), dict) else {}
-        entities = [e for e in parse_data.get("entities") or [] if isinstance(e, dict)]
-        found.append(ConversationEvent(kind, text, _timestamp(event.get("timestamp")), entities))
+        found.append(ConversationEvent(kind, text, _timestamp(event.get("timestamp"))))
     return found
+
+
+def input_channel(tracker: Tracker) -> str | None:
+    """The input channel (rest, socketio, telegram, ...) of the latest user message, when Rasa says."""
+    for event in reversed(_events(tracker)):
+        if event.get("event") == "user":
+            channel = event.get("input_channel")
+            return channel if isinstance(channel, str) else None
+    return None
 
 
 def _events(tracker: Tracker) -> list[dict[str, Any]]:

@@ -48,8 +48,12 @@ class ServiceMiddleware:
         status_holder = {"status": 500}
         path = scope.get("path", "")
         limit = self.max_body_bytes
+        too_large = f"request body is over {limit} bytes; send a shorter message"
+        # Set when a streamed (chunked) body passes the limit: whatever the app then answers (FastAPI turns the
+        # receive error into a 400 "error parsing the body") is replaced by the 413.
+        overflow = {"seen": False, "answered": False}
 
-        async def send_wrapper(message: Message) -> None:
+        async def forward(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
                 extra = [(b"x-request-id", rid.encode("latin-1")), *SECURITY_HEADERS]
@@ -57,6 +61,15 @@ class ServiceMiddleware:
                     extra.append(PAGE_POLICY)
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
+
+        async def send_wrapper(message: Message) -> None:
+            if overflow["answered"]:
+                return
+            if overflow["seen"] and message["type"] == "http.response.start":
+                overflow["answered"] = True
+                await _reject(forward, 413, too_large)
+                return
+            await forward(message)
 
         received = 0
 
@@ -66,15 +79,22 @@ class ServiceMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise PayloadTooLargeError(f"request body is over {limit} bytes; send a shorter message")
+                    overflow["seen"] = True
+                    raise PayloadTooLargeError(too_large)
             return message
 
         try:
             declared = headers.get(b"content-length")
             if declared is not None and declared.isdigit() and int(declared) > limit:
-                await _reject(send_wrapper, 413, f"request body is over {limit} bytes; send a shorter message")
+                await _reject(forward, 413, too_large)
                 return
-            await self.app(scope, receive_wrapper, send_wrapper)
+            try:
+                await self.app(scope, receive_wrapper, send_wrapper)
+            except PayloadTooLargeError:
+                if overflow["answered"] or status_holder["status"] != 500:
+                    raise
+                overflow["answered"] = True
+                await _reject(forward, 413, too_large)
         finally:
             elapsed = time.perf_counter() - started
             route = scope.get("route")

@@ -1,0 +1,109 @@
+"""`action_faq_answer`: the assistant answers the latest user message, remembering the conversation."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ConversationPaused, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.actions.context import redacted_transcript, tracker_context
+from bot.actions.errors import RejectedInput
+from bot.actions.handoff import handoff_fields
+from bot.actions.language import reply_language
+from bot.actions.messages import action_message
+from bot.actions.reply import ActionReply
+from bot.actions.runtime import ActionRuntime, get_runtime
+from bot.actions.tracker import forced_language, is_blank, latest_text, session_id_for, slot_language, user_info
+from bot.errors import InputError
+from bot.storage.conversations import MessageRecord, SessionRecord
+from bot.storage.models import utcnow
+from bot.turn import TurnResult
+
+FAQ_ANSWER = "action_faq_answer"
+
+
+class ActionFaqAnswer(Action):
+    """Answers `tracker.latest_message["text"]` with the assistant's pipeline in the user's language.
+
+    Sends the reply (with one button per option when the policy asks "did you mean"), sets the slots
+    `faq_id`, `faq_confidence` and `language`, and keeps the policy's state in our database under a session
+    derived from the Rasa sender id. When the policy hands off, the handoff is queued and the conversation
+    paused (`handoff_id` slot plus a `pause` event). Metadata `lang` forces the reply language; the
+    `language` slot is a hint. A blank message gets a localized "please type your question" and no events.
+    """
+
+    def name(self) -> str:
+        """The action's name in the Rasa domain."""
+        return FAQ_ANSWER
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[dict[str, Any]]:
+        """Answer the latest message; raises `MalformedTrackerError`/`RejectedInput` (HTTP 400) when it can't."""
+        session_id = session_id_for(tracker, FAQ_ANSWER)
+        text = latest_text(tracker, FAQ_ANSWER)
+        reply = await asyncio.to_thread(answer, tracker, session_id, text)
+        return reply.deliver(dispatcher)
+
+
+def answer(tracker: Tracker, session_id: str, text: str) -> ActionReply:
+    """The blocking part of the action (models and database), run in a worker thread."""
+    runtime = get_runtime()
+    if is_blank(text):
+        session = runtime.find_session(session_id)
+        language = reply_language(runtime, tracker, session)
+        return ActionReply(action_message(runtime.assistant.localizer, "empty_text", language), language)
+    with runtime.session_lock(session_id):
+        session = runtime.conversations.ensure_session(session_id, user_info(tracker))
+        if session.status == "human":
+            return _forward(runtime, tracker, session, text)
+        return _answer(runtime, tracker, session, text)
+
+
+def _answer(runtime: ActionRuntime, tracker: Tracker, session: SessionRecord, text: str) -> ActionReply:
+    supported = runtime.settings.languages.supported
+    state = session.state
+    state.language = slot_language(tracker, supported) or state.language
+    try:
+        result = runtime.assistant.ask(text, lang=forced_language(tracker, supported), state=state)
+    except InputError as exc:
+        raise RejectedInput(FAQ_ANSWER, str(exc)) from None
+    handoff = _handoff(runtime, tracker, session, result) if result.action == "handoff" else None
+    stored = runtime.conversations.record_turn(session.id, result.user_text, result, state,
+                                               bot_details={"title": result.title}, handoff=handoff)
+    events = [SlotSet("faq_id", result.faq_id), SlotSet("faq_confidence", round(float(result.confidence), 4)),
+              SlotSet("language", result.language)]
+    if stored.handoff_id is not None:
+        events += [SlotSet("handoff_id", stored.handoff_id), ConversationPaused()]
+    buttons = [{"title": option["title"], "payload": option["title"]} for option in result.options] \
+        if result.action == "clarify" else []
+    return ActionReply(result.reply, result.language, buttons, events)
+
+
+def _handoff(runtime: ActionRuntime, tracker: Tracker, session: SessionRecord, result: TurnResult) -> dict[str, Any]:
+    """Handoff fields whose transcript is the tracker's (redacted), ending with the message just answered."""
+    redact = runtime.assistant.redact
+    transcript = redacted_transcript(tracker, session.id, redact)
+    last_user = next((message for message in reversed(transcript) if message.role == "user"), None)
+    if last_user is None or last_user.text != result.user_text:
+        transcript.append(MessageRecord(len(transcript) + 1, session.id, "user", result.user_text, utcnow(),
+                                        {"entities": result.entities}))
+    return handoff_fields(session, transcript, result, context=tracker_context(tracker, redact))
+
+
+def _forward(runtime: ActionRuntime, tracker: Tracker, session: SessionRecord, text: str) -> ActionReply:
+    """A person owns the conversation: store the (redacted) message for them and keep Rasa paused."""
+    try:
+        guarded = runtime.assistant.redact(text)
+    except InputError as exc:
+        raise RejectedInput(FAQ_ANSWER, str(exc)) from None
+    runtime.conversations.record_turn(session.id, guarded.text, None, session.state)
+    latest = runtime.handoffs.latest_for_session(session.id)
+    language = reply_language(runtime, tracker, session, fallback=latest.language if latest else None)
+    events: list[dict[str, Any]] = [SlotSet("handoff_id", latest.id)] if latest else []
+    return ActionReply(action_message(runtime.assistant.localizer, "forwarded", language), language,
+                       events=[*events, ConversationPaused()])
+
