@@ -41,3 +41,16 @@ def use_encoder():
     encoder = UseM3Encoder()
     encoder.warm_up()
     return encoder
+
+
+@pytest.fixture(scope="session")
+def shipped_index_dir(tmp_path_factory, use_encoder) -> Path:
+    """An index of the shipped knowledge base built once per test session with the real encoder; pass it to
+    servers as INDEX_DIR (the shipped config.yaml describes the same knowledge base and encoder)."""
+    from bot.build import build_index
+
+    folder = tmp_path_factory.mktemp("shipped-index")
+    settings = load_settings(environ={"INDEX_DIR": str(folder / "index"),
+                                      "BOT__INDEX__CACHE_DIR": str(folder / "cache")})
+    build_index(settings, progress=False, encoder=use_encoder)
+    return folder / "index"
