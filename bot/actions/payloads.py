@@ -12,7 +12,9 @@ import uuid
 from copy import deepcopy
 from typing import Any
 
-RASA_VERSION = "3.6.21"
+import rasa_sdk
+
+RASA_VERSION = rasa_sdk.__version__   # a Rasa whose major.minor matches the SDK, as deployments pair them
 
 
 class RasaConversation:

@@ -44,12 +44,30 @@ def error_body(error: BotError) -> tuple[int, dict, dict[str, str]]:
     return status_for(error), {"detail": str(error)}, headers
 
 
-def _describe_validation(exc: RequestValidationError) -> str:
+# FastAPI's detail when reading the body fails with anything but a JSON syntax error (e.g. invalid UTF-8).
+_PARSE_FAILURE = "There was an error parsing the body"
+# What pydantic says when the body is valid JSON (or raw bytes) but not an object.
+_NOT_AN_OBJECT = {"model_attributes_type", "dict_type", "model_type"}
+
+
+def _is_json(content_type: str | None) -> bool:
+    media = (content_type or "").split(";")[0].strip().lower()
+    return not media or media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
+def _describe_validation(exc: RequestValidationError, content_type: str | None = None) -> str:
     problems = []
     for item in exc.errors():
-        where = ".".join(str(part) for part in item.get("loc", ()) if part != "body") or "body"
+        loc = tuple(item.get("loc", ()))
+        where = ".".join(str(part) for part in loc if part != "body") or "body"
         if item.get("type") == "json_invalid":
             problems.append("the body is not valid JSON (send UTF-8 encoded JSON)")
+        elif loc == ("body",) and not _is_json(content_type):
+            problems.append(f"send the body as JSON with 'Content-Type: application/json' (got {content_type!r})")
+        elif loc == ("body",) and item.get("type") == "missing":
+            problems.append("the body is missing (or null): send a JSON object")
+        elif loc == ("body",) and item.get("type") in _NOT_AN_OBJECT:
+            problems.append("the body must be a JSON object (got JSON that is not an object)")
         elif item.get("type") == "missing":
             problems.append(f"{where}: field required")
         else:
@@ -66,13 +84,21 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(body, status_code=status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"detail": _describe_validation(exc)}, status_code=422)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        detail = _describe_validation(exc, request.headers.get("content-type"))
+        return JSONResponse({"detail": detail}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else "request rejected"
-        if exc.status_code == 404 and detail == "Not Found":
+        if exc.status_code == 400 and detail == _PARSE_FAILURE:
+            cause = exc.__cause__
+            if isinstance(cause, BotError):   # e.g. the body limit, hit while FastAPI read the body
+                status, body, headers = error_body(cause)
+                return JSONResponse(body, status_code=status, headers=headers)
+            detail = ("the body is not valid UTF-8: send UTF-8 encoded JSON" if isinstance(cause, UnicodeDecodeError)
+                      else "the body could not be parsed: send a JSON object encoded as UTF-8")
+        elif exc.status_code == 404 and detail == "Not Found":
             detail = "no such endpoint; see /docs for the API"
         elif exc.status_code == 405:
             detail = "method not allowed on this endpoint; see /docs for the API"
@@ -80,5 +106,16 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error", extra={"path": request.url.path})
-        return JSONResponse({"detail": "internal error; it has been logged"}, status_code=500)
+        # Starlette runs this handler outermost, after ServiceMiddleware has finished: restore the request id
+        # for the log line and add the headers that middleware would have added.
+        from bot.service.logs import request_id
+        from bot.service.middleware import REQUEST_ID_KEY, SECURITY_HEADERS
+
+        rid = request.scope.get(REQUEST_ID_KEY, "-")
+        token = request_id.set(rid)
+        try:
+            log.error("unexpected error", exc_info=exc, extra={"path": request.url.path})
+        finally:
+            request_id.reset(token)
+        headers = {"X-Request-Id": rid} | {name.decode(): value.decode() for name, value in SECURITY_HEADERS}
+        return JSONResponse({"detail": "internal error; it has been logged"}, status_code=500, headers=headers)

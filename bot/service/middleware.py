@@ -13,6 +13,7 @@ from bot.service.logs import request_id
 from bot.service.metrics import ServiceMetrics
 
 access_log = logging.getLogger("bot.service.access")
+REQUEST_ID_KEY = "cryptodesk.request_id"
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -44,6 +45,9 @@ class ServiceMiddleware:
         headers = dict(scope.get("headers") or [])
         rid = headers.get(b"x-request-id", b"").decode("latin-1")[:64] or uuid.uuid4().hex
         token = request_id.set(rid)
+        # The handler of unexpected errors runs outside this middleware (in Starlette's ServerErrorMiddleware),
+        # after the context variable is reset: it finds the id here.
+        scope[REQUEST_ID_KEY] = rid
         started = time.perf_counter()
         status_holder = {"status": 500}
         path = scope.get("path", "")
@@ -51,10 +55,11 @@ class ServiceMiddleware:
         too_large = f"request body is over {limit} bytes; send a shorter message"
         # Set when a streamed (chunked) body passes the limit: whatever the app then answers (FastAPI turns the
         # receive error into a 400 "error parsing the body") is replaced by the 413.
-        overflow = {"seen": False, "answered": False}
+        overflow = {"seen": False, "answered": False, "started": False}
 
         async def forward(message: Message) -> None:
             if message["type"] == "http.response.start":
+                overflow["started"] = True
                 status_holder["status"] = message["status"]
                 extra = [(b"x-request-id", rid.encode("latin-1")), *SECURITY_HEADERS]
                 if not path.startswith(("/v1/", "/metrics", "/healthz", "/readyz", *EMBEDDABLE, *DOCS)):
@@ -91,7 +96,7 @@ class ServiceMiddleware:
             try:
                 await self.app(scope, receive_wrapper, send_wrapper)
             except PayloadTooLargeError:
-                if overflow["answered"] or status_holder["status"] != 500:
+                if overflow["started"]:
                     raise
                 overflow["answered"] = True
                 await _reject(forward, 413, too_large)

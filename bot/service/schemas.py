@@ -8,6 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.pipeline import MAX_TEXT_CHARS
 
+# Ids are 64-bit in the database: a larger number can name no row, and the drivers cannot even send it.
+MAX_ID = 2**63 - 1
+
 
 class UserIn(BaseModel):
     """What the embedding site knows about the user."""
@@ -104,7 +107,7 @@ class FeedbackIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    message_id: int = Field(ge=1)
+    message_id: int = Field(ge=1, le=MAX_ID)
     helpful: bool
     comment: str | None = Field(default=None, max_length=2000)
 

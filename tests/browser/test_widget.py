@@ -56,19 +56,27 @@ def test_answer_shows_faq_title_and_takes_feedback(service: Service, page: Page)
 
 
 def test_reload_keeps_the_conversation(service: Service, page: Page) -> None:
-    """After a reload the transcript comes back from the server (same message ids, nothing doubled) and the
-    next message continues the same session."""
+    """After a reload the transcript comes back from the server as it was shown (same ids, title and feedback
+    buttons, nothing doubled), and the next message continues the same session and is shown complete even
+    though the live channel delivers it too."""
     page.goto(service.base_url + "/")
     first = ask(page, WITHDRAW)
     expect(message(page, first["message_id"])).to_be_visible()
     page.reload()
-    expect(message(page, first["message_id"]).locator(".kw-text")).to_have_text(first["reply"])
+    restored = message(page, first["message_id"])
+    expect(restored.locator(".kw-text")).to_have_text(first["reply"])
+    expect(restored.locator(".kw-title")).to_have_text(first["title"])
+    expect(restored.get_by_role("button", name="Yes")).to_be_visible()
     expect(page.locator(".kw-msg-user .kw-text")).to_have_text([WITHDRAW])
     expect(page.locator(".kw-msg-bot")).to_have_count(1)
     second = ask(page, "what are the withdrawal fees?")
     assert second["session_id"] == first["session_id"]
-    assert "session_token" not in second
-    expect(message(page, second["message_id"])).to_be_visible()
+    assert second.get("session_token") is None
+    answer = message(page, second["message_id"])
+    expect(answer.locator(".kw-title")).to_have_text(second["title"])
+    expect(answer.get_by_role("button", name="No")).to_be_visible()
+    expect(page.locator(".kw-msg-user .kw-text")).to_have_text([WITHDRAW, "what are the withdrawal fees?"])
+    expect(page.locator(".kw-msg-bot")).to_have_count(2)
 
 
 @pytest.mark.parametrize(("text", "lang", "direction", "send_label", "placeholder"), [
@@ -189,7 +197,8 @@ def test_embedded_on_another_site(cors_service: Service, other_site: Site, page:
         f"<script src='{cors_service.base_url}/static/widget.js' data-api='{cors_service.base_url}' "
         "data-lang='de' defer></script></body></html>", encoding="utf-8")
     page.goto(f"{other_site.origin}/shop.html")
-    launcher = page.get_by_role("button", name="Support-Chat öffnen")
+    launcher = page.locator(".kw-launcher")
+    expect(launcher).to_have_accessible_name("Support-Chat öffnen")
     expect(launcher).to_have_attribute("aria-expanded", "false")
     expect(page.locator(".kw-input")).to_be_hidden()
     launcher.click()
@@ -203,6 +212,7 @@ def test_embedded_on_another_site(cors_service: Service, other_site: Site, page:
     page.get_by_role("button", name="Close chat").click()
     expect(page.locator(".kw-input")).to_be_hidden()
     expect(launcher).to_be_focused()
+    expect(launcher).to_have_accessible_name("Open support chat")
 
 
 def test_fits_a_small_phone(service: Service, other_site: Site, new_page) -> None:

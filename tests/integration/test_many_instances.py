@@ -105,7 +105,7 @@ def test_user_message_on_a_reaches_the_agent_console_feed_on_b(cluster):
     from websockets.sync.client import connect
 
     a, b, token, _ = cluster
-    session, session_token, handoff_id = _open_handoff(a.url)
+    session, session_token, _handoff_id = _open_handoff(a.url)
     with connect(f"{b.ws_url}/v1/agent/ws?token={token}") as feed:
         response = httpx.post(f"{a.url}/v1/chat", json={"session_id": session, "text": "my txid is 0xdeadbeef"},
                               headers={"X-Session-Token": session_token})
@@ -137,7 +137,7 @@ def test_fifty_concurrent_claims_across_instances_have_one_winner(cluster):
 
 def test_handoff_and_transcript_survive_a_restart(cluster):
     """Instance A restarts; the queued handoff, its packet and the user's transcript are all still there."""
-    a, b, token, _ = cluster
+    a, _b, token, _ = cluster
     session, session_token, handoff_id = _open_handoff(a.url)
     a.stop()
     a.start()

@@ -7,13 +7,14 @@ import contextlib
 import json
 from typing import Any
 
-from fastapi import APIRouter, Header, Request, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Header, Query, Request, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
 from bot.errors import BotError, InputError
 from bot.service.deps import Services, client_address, limit_ip, limit_session, services
 from bot.service.errors import error_body
 from bot.service.schemas import (
+    MAX_ID,
     ChatIn,
     ChatOut,
     FeedbackIn,
@@ -27,6 +28,7 @@ from bot.storage.conversations import SessionRecord, UserInfo
 router = APIRouter(prefix="/v1", tags=["chat"])
 TOKEN_HEADER = Header(default=None, alias="X-Session-Token", description="The session_token of the session")
 AUTH_TIMEOUT_SECONDS = 10
+AFTER_ID = Query(default=0, le=MAX_ID, description="Only the messages with a larger id (0: the whole transcript)")
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"description": text} for code, text in [(403, "wrong or missing session token"),
                                                    (404, "unknown session"), (413, "body too large"),
@@ -45,7 +47,7 @@ async def chat(body: ChatIn, request: Request, x_session_token: str | None = TOK
     token = None
     if body.session_id is None:
         user = UserInfo(body.user.uid, body.user.tier) if body.user else None   # type: ignore[arg-type]
-        _validate_text(svc, body.text)
+        _validate_first_message(svc, body.text, body.lang)
         session, token = await svc.chat.open_session(user)
     else:
         session = await _session(svc, body.session_id, x_session_token)
@@ -54,15 +56,19 @@ async def chat(body: ChatIn, request: Request, x_session_token: str | None = TOK
     return outcome.to_dict()
 
 
-def _validate_text(svc: Services, text: str) -> None:
-    # Reject bad input before a session is created for it.
+def _validate_first_message(svc: Services, text: str, lang: str | None) -> None:
+    # Reject bad input before a session is created for it (the turn checks the same again).
+    from bot.kb.languages import normalise_language
     from bot.pipeline import clean_text
 
     clean_text(text)
+    supported = svc.settings.languages.supported
+    if lang and normalise_language(lang) not in supported:
+        raise InputError(f"unsupported lang {lang!r}; use one of {supported}")
 
 
 @router.get("/sessions/{session_id}/messages", response_model=TranscriptOut, responses=ERROR_RESPONSES)
-async def transcript(session_id: str, request: Request, after_id: int = 0,
+async def transcript(session_id: str, request: Request, after_id: int = AFTER_ID,
                      x_session_token: str | None = TOKEN_HEADER) -> dict:
     """The conversation as the user sees it (user, bot, agent and system messages), oldest first."""
     svc = services(request)

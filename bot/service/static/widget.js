@@ -561,7 +561,7 @@
   }
 
   // One message as GET /v1/sessions/{id}/messages returns it: {id, role, text, action?, title?, options?, ...}.
-  function renderMessage(message) {
+  function buildMessage(message) {
     var role = ["user", "bot", "agent", "system"].indexOf(message.role) >= 0 ? message.role : "system";
     var item = el("div", "kw-msg kw-msg-" + role);
     if (message.id !== null && message.id !== undefined) {
@@ -572,7 +572,7 @@
     } else if (role === "user" || role === "bot") {
       item.appendChild(label("span", "kw-sr-only", role === "user" ? "you" : "bot"));
     }
-    if (role === "bot" && message.action === "answer" && message.title) {
+    if (role === "bot" && message.title) {
       var title = el("p", "kw-title", message.title);
       title.setAttribute("dir", "auto");
       item.appendChild(title);
@@ -581,25 +581,36 @@
     body.setAttribute("dir", "auto");
     appendRichText(body, String(message.text || ""));
     item.appendChild(body);
-    if (role === "bot" && message.action === "clarify" && Array.isArray(message.options) &&
-        message.options.length) {
+    if (role === "bot" && Array.isArray(message.options) && message.options.length) {
       item.appendChild(optionsBlock(message.options));
     }
     if (role === "bot" && message.action === "answer" && typeof message.id === "number") {
       item.appendChild(feedbackBlock(message.id));
     }
+    return item;
+  }
+
+  function renderMessage(message) {
+    var item = buildMessage(message);
     log.appendChild(item);
     scrollToEnd();
     return item;
   }
 
-  // A message from any source (REST reply, transcript, WebSocket), shown once per id.
-  function receive(message) {
+  // A message from any source (REST reply, transcript, WebSocket), shown once per id. The reply to this tab's
+  // own turn (`ownTurn`) is the most complete copy: it replaces the live copy when that came first.
+  function receive(message, ownTurn) {
     if (!message || typeof message !== "object") {
       return;
     }
     var id = message.id;
-    if (id !== null && id !== undefined && rendered.has(String(id))) {
+    var known = id !== null && id !== undefined ? rendered.get(String(id)) : null;
+    if (known) {
+      if (ownTurn) {
+        var fresh = buildMessage(message);
+        known.replaceWith(fresh);
+        rendered.set(String(id), fresh);
+      }
       return;
     }
     var item;
@@ -733,7 +744,7 @@
           receive({
             id: data.message_id, role: "bot", text: data.reply, action: data.action, faq_id: data.faq_id,
             title: data.title, options: data.options || [], handoff_id: data.handoff_id
-          });
+          }, true);
         }
         setHumanMode(data.status === "human" || data.action === "handoff");
       })
@@ -804,7 +815,7 @@
             return;
           }
           var data = result.data || {};
-          (data.messages || []).forEach(receive);
+          (data.messages || []).forEach(function (item) { receive(item, false); });
           if (!busy && turns === turnsSent) { // else a turn's own response says who owns the conversation
             if (data.status === "human" && !humanMode) {
               setHumanMode(true);
@@ -870,7 +881,7 @@
         return;
       }
       if (data && data.type === "message") {
-        receive(data.message);
+        receive(data.message, false);
       } else if (data && data.type === "error" && typeof data.detail === "string" &&
                  data.status !== 403 && data.status !== 404) { // a refused session is forgotten, not shown
         showError(data.detail);

@@ -5,8 +5,10 @@ Helpers shared by the test modules live here; the fixtures are in conftest.py.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import anyio
 from fastapi.testclient import TestClient
 from mnemonic import Mnemonic
 
@@ -45,3 +47,33 @@ def transcript(client: TestClient, session: dict[str, Any]) -> dict[str, Any]:
                           headers={"X-Session-Token": session["session_token"]})
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def receive_event(ws: Any, timeout: float = 10.0) -> dict[str, Any]:
+    """The next JSON event of a TestClient WebSocket, failing after `timeout` seconds instead of hanging.
+
+    Raises WebSocketDisconnect when the server closed the socket (like `receive_json`).
+    """
+
+    async def within() -> Any:
+        with anyio.fail_after(timeout):
+            return await ws._send_rx.receive()
+
+    message = ws.portal.call(within)
+    ws._raise_on_close(message)
+    return json.loads(message["text"])
+
+
+def turn_events(ws: Any, messages: int = 2, timeout: float = 10.0) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The "turn" event of one sent message and its `messages` live messages (user echo, bot reply), which
+    travel through the hub and may arrive before or after the turn event."""
+    turn, live = None, []
+    while turn is None or len(live) < messages:
+        event = receive_event(ws, timeout)
+        assert event["type"] in ("turn", "message"), event
+        if event["type"] == "turn":
+            assert turn is None, event
+            turn = event["turn"]
+        else:
+            live.append(event["message"])
+    return turn, live

@@ -52,18 +52,20 @@ def db_url(db_kind: str, tmp_path: Path) -> Iterator[str]:
         yield url
 
 
+def app_settings(folder: Path, service_index: Path, db_url: str, **overrides: str) -> Settings:
+    """Settings of a test app: the shared index, the given database, no index polling, and rate limits off
+    unless overridden."""
+    values = {"encoder__backend": "hashing", "index__dir": str(service_index / "index"),
+              "index__cache_dir": str(service_index / "cache"), "storage__database_url": db_url,
+              "service__reload_poll_seconds": "0", "service__rate_limit__per_ip_per_minute": "0",
+              "service__rate_limit__per_session_per_minute": "0"} | overrides
+    return make_settings(folder, **values)
+
+
 @pytest.fixture
 def settings_for(tmp_path: Path, service_index: Path, db_url: str) -> Callable[..., Settings]:
-    """Settings of a test app: the shared index, the test database, rate limits off unless overridden."""
-
-    def make(**overrides: str) -> Settings:
-        values = {"encoder__backend": "hashing", "index__dir": str(service_index / "index"),
-                  "index__cache_dir": str(service_index / "cache"), "storage__database_url": db_url,
-                  "service__reload_poll_seconds": "0", "service__rate_limit__per_ip_per_minute": "0",
-                  "service__rate_limit__per_session_per_minute": "0"} | overrides
-        return make_settings(tmp_path, **values)
-
-    return make
+    """`settings_for(**overrides)`: settings of an app on this test's database."""
+    return lambda **overrides: app_settings(tmp_path, service_index, db_url, **overrides)
 
 
 @pytest.fixture
@@ -80,6 +82,16 @@ def make_app(settings_for: Callable[..., Settings], assistant: Assistant) -> Cal
 def client(make_app: Callable[..., FastAPI]) -> Iterator[TestClient]:
     """A client of a default app, with its lifespan running (database migrated, assistant warm)."""
     with TestClient(make_app()) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def module_client(tmp_path_factory: pytest.TempPathFactory, service_index: Path,
+                  assistant: Assistant) -> Iterator[TestClient]:
+    """One SQLite app per module, for tests that only send requests and need no fresh database."""
+    folder = tmp_path_factory.mktemp("module-app")
+    settings = app_settings(folder, service_index, f"sqlite:///{folder / 'module.db'}")
+    with TestClient(create_app(settings, assistant=assistant)) as test_client:
         yield test_client
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from bot.storage.conversations import ConversationStore
 from bot.storage.handoffs import HandoffStore
 from bot.turn import TurnResult
@@ -59,11 +61,31 @@ def test_transcript_lists_user_and_bot_messages_in_order_with_times(client):
     assert [m["text"] for m in messages[::2]] == ["how do I withdraw bitcoin", "my deposit has not arrived"]
     assert [m["id"] for m in messages] == sorted(m["id"] for m in messages)
     times = [datetime.fromisoformat(m["created_at"]) for m in messages]
-    assert times == sorted(times) and all(t.tzinfo is not None for t in times)
-    assert messages[1]["id"] == first["message_id"] and messages[1]["action"] == "answer"
+    assert times == sorted(times)
+    assert messages[1]["id"] == first["message_id"] and messages[1]["text"] == first["reply"]
     later = client.get(f"/v1/sessions/{first['session_id']}/messages", params={"after_id": messages[1]["id"]},
                        headers={"X-Session-Token": first["session_token"]}).json()["messages"]
     assert [m["id"] for m in later] == [m["id"] for m in messages[2:]]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "bug in bot/storage/conversations.py: MessageRecord.public() looks for 'action' and 'faq_id' in the details "
+    "JSON, but record_turn stores them in the Message.action / Message.faq_id columns, so the transcript's bot "
+    "messages never carry them (MessageOut.action/faq_id always null)"))
+def test_transcript_bot_messages_carry_action_and_faq_id(client):
+    """A bot message in the transcript says which action it was and which FAQ entry it answered with."""
+    first = new_session(client)
+    bot = transcript(client, first)["messages"][1]
+    assert bot["action"] == first["action"] == "answer" and bot["faq_id"] == first["faq_id"]
+
+
+def test_transcript_times_carry_their_utc_offset(client):
+    """Message times are stored as UTC and come back with their +00:00 offset on every database."""
+    first = new_session(client)
+    live = services(client).chat.store.messages(first["session_id"])
+    assert all(m.created_at.tzinfo is not None for m in live)
+    times = [datetime.fromisoformat(m["created_at"]) for m in transcript(client, first)["messages"]]
+    assert all(t.utcoffset() is not None and t.utcoffset().total_seconds() == 0 for t in times)
 
 
 def test_every_accepted_message_is_stored_when_the_response_arrives(client):
