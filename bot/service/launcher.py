@@ -1,4 +1,5 @@
-"""Real server processes for integration tests: `python -m bot serve` on a free port, ready-checked."""
+"""Start and stop real `python -m bot serve` processes on free ports: for benchmarks, multi-instance tests
+and demos. Each waits until /readyz answers."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-PROJECT = Path(__file__).resolve().parents[2]
+PROJECT = Path(__file__).resolve().parents[2]   # the checkout: `python -m bot` runs from here
 
 
 def free_port() -> int:

@@ -12,9 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
+from bot.service.launcher import ServerProcess, agent_token
 from bot.storage.api_tokens import TokenStore
 from bot.storage.db import Database
-from tests.support.servers import ServerProcess, agent_token
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
