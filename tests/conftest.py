@@ -50,7 +50,7 @@ def shipped_index_dir(tmp_path_factory, use_encoder) -> Path:
     from bot.build import build_index
 
     folder = tmp_path_factory.mktemp("shipped-index")
-    settings = load_settings(environ={"INDEX_DIR": str(folder / "index"),
-                                      "BOT__INDEX__CACHE_DIR": str(folder / "cache")})
+    # The default embedding cache (artifacts/cache) is shared with `make run`: texts embedded once are reused.
+    settings = load_settings(environ={"INDEX_DIR": str(folder / "index")})
     build_index(settings, progress=False, encoder=use_encoder)
     return folder / "index"

@@ -12,15 +12,14 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions.context import redacted_transcript, tracker_context
 from bot.actions.errors import RejectedInput
-from bot.actions.handoff import handoff_fields
 from bot.actions.language import reply_language
 from bot.actions.messages import action_message
 from bot.actions.reply import ActionReply
 from bot.actions.runtime import ActionRuntime, get_runtime
 from bot.actions.tracker import forced_language, is_blank, latest_text, session_id_for, slot_language, user_info
 from bot.errors import InputError
-from bot.storage.conversations import MessageRecord, SessionRecord
-from bot.storage.models import utcnow
+from bot.handoff.desk import PreparedHandoff
+from bot.storage.conversations import SessionRecord
 from bot.turn import TurnResult
 
 FAQ_ANSWER = "action_faq_answer"
@@ -72,8 +71,11 @@ def _answer(runtime: ActionRuntime, tracker: Tracker, session: SessionRecord, te
     except InputError as exc:
         raise RejectedInput(FAQ_ANSWER, str(exc)) from None
     handoff = _handoff(runtime, tracker, session, result) if result.action == "handoff" else None
+    if handoff is not None:
+        result.reply = f"{result.reply}\n\n{handoff.notice}"
     stored = runtime.conversations.record_turn(session.id, result.user_text, result, state,
-                                               bot_details={"title": result.title}, handoff=handoff)
+                                               bot_details={"title": result.title},
+                                               handoff=handoff.fields if handoff else None)
     events = [SlotSet("faq_id", result.faq_id), SlotSet("faq_confidence", round(float(result.confidence), 4)),
               SlotSet("language", result.language)]
     if stored.handoff_id is not None:
@@ -83,15 +85,12 @@ def _answer(runtime: ActionRuntime, tracker: Tracker, session: SessionRecord, te
     return ActionReply(result.reply, result.language, buttons, events)
 
 
-def _handoff(runtime: ActionRuntime, tracker: Tracker, session: SessionRecord, result: TurnResult) -> dict[str, Any]:
-    """Handoff fields whose transcript is the tracker's (redacted), ending with the message just answered."""
+def _handoff(runtime: ActionRuntime, tracker: Tracker, session: SessionRecord,
+             result: TurnResult) -> PreparedHandoff:
+    """The handoff, with the tracker's (redacted) transcript ending with the message just answered."""
     redact = runtime.assistant.redact
-    transcript = redacted_transcript(tracker, session.id, redact)
-    last_user = next((message for message in reversed(transcript) if message.role == "user"), None)
-    if last_user is None or last_user.text != result.user_text:
-        transcript.append(MessageRecord(len(transcript) + 1, session.id, "user", result.user_text, utcnow(),
-                                        {"entities": result.entities}))
-    return handoff_fields(session, transcript, result, context=tracker_context(tracker, redact))
+    return runtime.desk.prepare(session, result, transcript=redacted_transcript(tracker, session.id, redact),
+                                extra=tracker_context(tracker, redact))
 
 
 def _forward(runtime: ActionRuntime, tracker: Tracker, session: SessionRecord, text: str) -> ActionReply:

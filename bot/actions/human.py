@@ -11,7 +11,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions.context import redacted_transcript, tracker_context
-from bot.actions.handoff import handoff_fields
 from bot.actions.language import reply_language
 from bot.actions.messages import action_message
 from bot.actions.reply import ActionReply
@@ -54,8 +53,9 @@ def hand_over(tracker: Tracker, session_id: str) -> ActionReply:
             return ActionReply(action_message(localizer, "handoff_open", language), language,
                                events=[SlotSet("handoff_id", latest.id), ConversationPaused()])
         redact = runtime.assistant.redact
-        fields = handoff_fields(session, redacted_transcript(tracker, session_id, redact), None, requested=True,
-                                language=language, context=tracker_context(tracker, redact))
-        text = localizer.message("handoff", language)
-        handoff_id = runtime.conversations.open_handoff(session_id, fields, system_text=text)
+        prepared = runtime.desk.prepare(session, None, requested=True, language=language,
+                                        transcript=redacted_transcript(tracker, session_id, redact),
+                                        extra=tracker_context(tracker, redact))
+        text = f"{localizer.message('handoff', language)}\n\n{prepared.notice}"
+        handoff_id = runtime.conversations.open_handoff(session_id, prepared.fields, system_text=text)
     return ActionReply(text, language, events=[SlotSet("handoff_id", handoff_id), ConversationPaused()])

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from bot.config import Settings, load_settings
 from bot.errors import NotFoundError
+from bot.handoff.desk import HandoffDesk
 from bot.pipeline import Assistant
 from bot.storage.conversations import ConversationStore, SessionRecord
 from bot.storage.db import Database
@@ -28,6 +29,7 @@ class ActionRuntime:
     database: Database
     conversations: ConversationStore
     handoffs: HandoffStore
+    desk: HandoffDesk
     _locks: weakref.WeakValueDictionary[str, threading.Lock] = field(default_factory=weakref.WeakValueDictionary,
                                                                       repr=False)
     _locks_guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -39,7 +41,9 @@ class ActionRuntime:
         assistant.warm_up()
         database = Database(settings.storage.database_url)
         database.migrate()
-        return cls(settings, assistant, database, ConversationStore(database), HandoffStore(database))
+        conversations, handoffs = ConversationStore(database), HandoffStore(database)
+        desk = HandoffDesk(settings, conversations, handoffs, assistant.localizer)
+        return cls(settings, assistant, database, conversations, handoffs, desk)
 
     def session_lock(self, session_id: str) -> threading.Lock:
         """One lock per conversation, so two calls for one sender never write its state at the same time.

@@ -42,21 +42,24 @@ class HandoffDesk:
         self._clock = clock
 
     def prepare(self, session: SessionRecord, result: TurnResult | None, *, requested: bool = False,
-                transcript: list[MessageRecord] | None = None, extra: dict[str, Any] | None = None
-                ) -> PreparedHandoff:
+                transcript: list[MessageRecord] | None = None, extra: dict[str, Any] | None = None,
+                language: str | None = None) -> PreparedHandoff:
         """Decide team, live or ticket, priority and packet for a handoff of `session`.
 
         `result` is the turn that triggered it (None when the user pressed "talk to a person"); its user
-        message is added to the packet's transcript because it is not stored yet. `extra` joins the packet.
+        message is added to the packet's transcript unless the transcript already ends with it. `transcript`
+        (redacted) defaults to the stored one; `extra` joins the packet (e.g. a Rasa tracker's slots);
+        `language` applies when the turn does not say.
         """
         reason = handoff_reason(result, requested)
         if transcript is None:
             transcript = self.conversations.messages(session.id)
-        if result is not None:
+        last_user = next((m.text for m in reversed(transcript) if m.role == "user"), None)
+        if result is not None and last_user != result.user_text:
             transcript = [*transcript, MessageRecord(0, session.id, "user", result.user_text, self._clock(),
                                                      {"entities": result.entities})]
-        language = (result.language if result else None) or session.state.language or session.language \
-            or self.settings.languages.default
+        language = (result.language if result else None) or language or session.state.language \
+            or session.language or self.settings.languages.default
         packet = build_packet(session_id=session.id, reason=reason, user=session.user, language=language,
                               transcript=transcript, result=result)
         if extra:
