@@ -93,7 +93,7 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None, databa
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     if settings.service.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.service.cors_origins,
-                           allow_methods=["GET", "POST"], max_age=600,
+                           allow_methods=["GET", "POST"], max_age=600, expose_headers=["Retry-After", "X-Request-Id"],
                            allow_headers=["Content-Type", "X-Session-Token", "Authorization", "X-Request-Id"])
     app.add_middleware(ServiceMiddleware, max_body_bytes=settings.service.max_body_bytes, metrics=metrics)
     return app

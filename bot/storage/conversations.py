@@ -47,11 +47,17 @@ class MessageRecord:
     text: str
     created_at: datetime
     details: dict[str, Any] = field(default_factory=dict)
+    action: str | None = None
+    faq_id: str | None = None
 
     def public(self) -> dict[str, Any]:
         """JSON-ready form for the API and the WebSocket."""
         data = {"id": self.id, "role": self.role, "text": self.text, "created_at": self.created_at.isoformat()}
-        for key in ("action", "faq_id", "title", "options", "handoff_id"):
+        if self.action is not None:
+            data["action"] = self.action
+        if self.faq_id is not None:
+            data["faq_id"] = self.faq_id
+        for key in ("title", "options", "handoff_id"):
             if self.details.get(key) is not None:
                 data[key] = self.details[key]
         return data
@@ -79,7 +85,8 @@ def _record(row: ChatSession) -> SessionRecord:
 
 def _message(row: Message) -> MessageRecord:
     return MessageRecord(id=row.id, session_id=row.session_id, role=row.role, text=row.text,
-                         created_at=as_utc(row.created_at), details=row.details or {})
+                         created_at=as_utc(row.created_at), details=row.details or {}, action=row.action,
+                         faq_id=row.faq_id)
 
 
 class ConversationStore:

@@ -19,12 +19,15 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                "--disable-component-update", "--disable-sync"]
 ROOT = Path(__file__).resolve().parents[2]
 READY_TIMEOUT_SECONDS = 60
+# Room for a loaded CI machine: a turn, or a message relayed by polling every 3 s, can take a few seconds.
+expect.set_options(timeout=10_000)
 
 
 def require_chromium() -> None:
@@ -156,7 +159,6 @@ def cors_service(shipped_index: Path, other_site: Site, tmp_path_factory: pytest
 def browser():
     """Debian's headless chromium, launched once per test session."""
     require_chromium()
-    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)

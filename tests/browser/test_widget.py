@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import Service, Site
 
@@ -30,7 +30,7 @@ def ask(page: Page, text: str) -> dict:
     return response.json()
 
 
-def message(page: Page, message_id: int):
+def message(page: Page, message_id: int) -> Locator:
     """The rendered message with this server id."""
     return page.locator(f'.kw-msg[data-id="{message_id}"]')
 
@@ -136,9 +136,9 @@ def test_clarification_option_gets_an_answer(service: Service, page: Page,
 
 @pytest.mark.parametrize("transport", ["websocket", "polling"])
 def test_agent_reply_arrives_live(service: Service, page: Page, transport: str) -> None:
-    """"Talk to a person" opens a handoff and shows the connecting notice; when an agent claims it and writes,
-    the message appears once in the open page without a reload, over the WebSocket or, in a browser without
-    WebSocket, by polling the transcript."""
+    """The "Talk to a person" button opens a handoff and shows the connecting notice; when an agent claims it
+    and writes, the message appears once in the open page without a reload, over the WebSocket or, in a
+    browser without WebSocket, by polling the transcript."""
     if transport == "polling":
         page.add_init_script("window.WebSocket = undefined;")
     sockets: list[str] = []
@@ -186,6 +186,27 @@ def test_message_text_is_never_html(service: Service, page: Page) -> None:
     expect(user_text).to_have_text([XSS])
     assert page.evaluate("window.__xss") is None
     assert page.locator(".kw-root img, .kw-root script").count() == 0
+
+
+def test_refusals_are_shown_as_text_and_keep_the_draft(service: Service, page: Page) -> None:
+    """A 429 shows "Too many messages, wait N s" from its Retry-After; another refusal shows the service's
+    detail literally; either way the unsent message leaves the conversation and goes back into the input."""
+    page.goto(service.base_url + "/")
+    ask(page, WITHDRAW)
+    refusals = iter([
+        {"status": 429, "headers": {"Retry-After": "7"}, "json": {"detail": "rate limited"}},
+        {"status": 422, "json": {"detail": "<b>text</b> is too long; the limit is 2000 characters"}},
+    ])
+    page.route("**/v1/chat", lambda route: route.fulfill(**next(refusals)))
+    error = page.get_by_role("alert")
+    box = page.locator(".kw-input")
+    for expected in ("Too many messages, wait 7 s", "<b>text</b> is too long; the limit is 2000 characters"):
+        box.fill("second question")
+        box.press("Enter")
+        expect(error).to_have_text(expected)
+        expect(box).to_have_value("second question")
+        expect(page.locator(".kw-msg-user")).to_have_count(1)
+    assert page.locator(".kw-root b").count() == 0
 
 
 def test_embedded_on_another_site(cors_service: Service, other_site: Site, page: Page) -> None:

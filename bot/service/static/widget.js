@@ -577,11 +577,17 @@
       title.setAttribute("dir", "auto");
       item.appendChild(title);
     }
+    var hasOptions = role === "bot" && Array.isArray(message.options) && message.options.length > 0;
+    var text = String(message.text || "");
+    if (hasOptions) {
+      // The numbered list in the text is for text-only channels; here the options are buttons.
+      text = text.split("\n").filter(function (line) { return !/^\s*\d+\s*[.)、．]\s/.test(line); }).join("\n");
+    }
     var body = el("p", "kw-text");
     body.setAttribute("dir", "auto");
-    appendRichText(body, String(message.text || ""));
+    appendRichText(body, text);
     item.appendChild(body);
-    if (role === "bot" && Array.isArray(message.options) && message.options.length) {
+    if (hasOptions) {
       item.appendChild(optionsBlock(message.options));
     }
     if (role === "bot" && message.action === "answer" && typeof message.id === "number") {
