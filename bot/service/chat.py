@@ -106,7 +106,9 @@ class ChatService:
         """The user pressed "talk to a person": open a handoff unless one is already open."""
         handoff_id, message = await run_in_threadpool(self._request_human_sync, session.id)
         self.metrics.handoffs.labels("user_request").inc()
-        await self.hub.publish(session.id, {"type": "message", "message": message.public()})
+        event = {"type": "message", "session_id": session.id, "message": message.public()}
+        await self.hub.publish(session.id, event)
+        await self.hub.publish(AGENTS_TOPIC, event)
         await self.events.handoff_opened(handoff_id)
         return {"handoff_id": handoff_id, "reply": message.text, "status": "human"}
 

@@ -101,16 +101,10 @@ def _tail(log_path: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def shipped_index(tmp_path_factory: pytest.TempPathFactory, use_encoder) -> Path:
-    """The shipped knowledge base and intents indexed with the real encoder, once per test session."""
+def shipped_index(shipped_index_dir: Path) -> Path:
+    """The shipped knowledge base and intents indexed with the real encoder (shared by the whole session)."""
     require_chromium()
-    from bot.build import build_index
-    from bot.config import load_settings
-
-    workdir = tmp_path_factory.mktemp("browser-index")
-    settings = load_settings(environ={**os.environ, "INDEX_DIR": str(workdir / "index"),
-                                      "BOT__INDEX__CACHE_DIR": str(workdir / "cache")})
-    return build_index(settings, progress=False, encoder=use_encoder).folder
+    return shipped_index_dir
 
 
 @pytest.fixture(scope="session")
