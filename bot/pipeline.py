@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -146,7 +147,9 @@ def clean_text(text: str) -> str:
     """Validate and normalise a user message; raise InputError saying what to fix."""
     if not isinstance(text, str):
         raise InputError("text must be a string")
-    cleaned = "".join(ch for ch in text if ch.isprintable() or ch in "\n\t").strip()
+    # Unicode spaces (U+3000 separates Japanese BIP39 words) become plain spaces; other invisible characters go.
+    cleaned = "".join(ch if ch.isprintable() or ch in "\n\t" else " " if unicodedata.category(ch) == "Zs" else ""
+                      for ch in text).strip()
     if not cleaned:
         raise InputError("text is empty: type a question")
     if len(cleaned) > MAX_TEXT_CHARS:

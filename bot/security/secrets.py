@@ -490,10 +490,12 @@ _EXPLICIT = frozenset(":：=＝")
 _QUOTED = re.compile(r"[\"'“‘「『]([^\"'”’」』\n]{1,64})[\"'”’」』]")
 _PLAIN_VALUE = re.compile(r"(?![(\[{<«„‚])[!-~\u00a1-\u024f]{4,64}")
 _TRAILING = ".,;:)]}\"'’”」』"
+# A number followed by a unit is a rule or a duration ("8 characters", "60 seconds", "6位"), not a secret. Only
+# spaces may separate them, and Latin units must end at a word boundary ("Hunter2!xyz minimum" is a password).
 _UNIT_AFTER = re.compile(
-    r"\s*(?:characters?|chars?|digits?|letters?|symbols?|numbers?|seconds?|secs?|minutes?|mins?|hours?|times?|"
-    r"位|个|個|字符|文字|桁|자리|자|글자|символ|цифр|caracteres|carácteres|dígitos|caractères|chiffres|Zeichen|"
-    r"Stellen|Ziffern|karakter|hane|haneli|حرف|أحرف|رقم|秒|分|%)", re.IGNORECASE)
+    r"[ \t]*(?:(?:characters?|chars?|digits?|letters?|symbols?|numbers?|seconds?|secs?|minutes?|mins?|hours?|"
+    r"times?|символ\w*|цифр\w*|caracteres|carácteres|dígitos|caractères|chiffres|Zeichen|Stellen|Ziffern|karakter|"
+    r"haneli|hane|حرف|أحرف|رقم)\b|位|个|個|字符|文字|桁|자리|자|글자|秒|分|%)", re.IGNORECASE)
 _RANGE = re.compile(r"\d+\s*[-~–]\s*\d+")
 # Words that end a statement about the password rather than reveal it ("my password is wrong").
 _NOT_PASSWORDS = frozenset("""
@@ -592,7 +594,7 @@ def _passwords(text: str) -> Iterator[SecretFinding]:
         core = value.rstrip("!?…")
         if len(core) < 4 or not re.search(r"[A-Za-z0-9]", core) or _RANGE.fullmatch(core):
             continue
-        if _UNIT_AFTER.match(text, end):
+        if core.isdigit() and _UNIT_AFTER.match(text, end):
             continue
         if core.isalpha() and not _plain_word_password(text, label, core, end, connection):
             continue

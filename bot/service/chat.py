@@ -127,10 +127,10 @@ class ChatService:
         """Record a verdict; "not helpful" counts as a failed turn for the handoff policy."""
         guarded_comment = None
         if comment is not None:
-            if not comment.strip():
-                comment = None
-            else:
+            try:
                 guarded_comment = (await run_in_threadpool(self.holder.current.redact, comment)).text
+            except InputError:   # nothing readable in it (blank, control characters): no comment
+                guarded_comment = None
         feedback_id = await run_in_threadpool(self.store.add_feedback, session.id, message_id, helpful,
                                               guarded_comment)
         if not helpful:

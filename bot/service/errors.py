@@ -20,6 +20,8 @@ from bot.errors import (
     PayloadTooLargeError,
     RateLimitedError,
 )
+from bot.service.logs import request_id
+from bot.service.middleware import REQUEST_ID_KEY, SECURITY_HEADERS
 
 log = logging.getLogger("bot.service")
 
@@ -108,9 +110,6 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         # Starlette runs this handler outermost, after ServiceMiddleware has finished: restore the request id
         # for the log line and add the headers that middleware would have added.
-        from bot.service.logs import request_id
-        from bot.service.middleware import REQUEST_ID_KEY, SECURITY_HEADERS
-
         rid = request.scope.get(REQUEST_ID_KEY, "-")
         token = request_id.set(rid)
         try:

@@ -17,6 +17,9 @@ from bot.storage.tokens import new_token, token_digest, token_matches
 from bot.turn import TurnResult
 
 
+SESSION_ID_CHARS = 36   # the column's width: a UUID
+
+
 @dataclass(frozen=True)
 class UserInfo:
     """What the embedding site tells us about the user: exchange uid and VIP tier, both optional."""
@@ -108,6 +111,9 @@ class ConversationStore:
     def ensure_session(self, session_id: str, user: UserInfo | None = None) -> SessionRecord:
         """The session with this id, created (with an unusable token) when missing: for channels such as
         Rasa that bring their own conversation ids and authenticate callers themselves."""
+        if not session_id or len(session_id) > SESSION_ID_CHARS:
+            raise InputError(f"a session id has 1 to {SESSION_ID_CHARS} characters; derive one (e.g. a UUID) "
+                             "from longer channel ids")
         with self.db.session() as session:
             row = session.get(ChatSession, session_id)
             if row is None:

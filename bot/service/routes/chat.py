@@ -45,9 +45,10 @@ async def chat(body: ChatIn, request: Request, x_session_token: str | None = TOK
     svc = services(request)
     limit_ip(svc, client_address(request, svc.settings.service.trust_forwarded_for))
     token = None
+    _validate_lang(svc, body.lang)   # here too for turns the bot does not answer (a person owns the session)
     if body.session_id is None:
         user = UserInfo(body.user.uid, body.user.tier) if body.user else None   # type: ignore[arg-type]
-        _validate_first_message(svc, body.text, body.lang)
+        _validate_text(body.text)   # before a session is created for it
         session, token = await svc.chat.open_session(user)
     else:
         session = await _session(svc, body.session_id, x_session_token)
@@ -56,12 +57,15 @@ async def chat(body: ChatIn, request: Request, x_session_token: str | None = TOK
     return outcome.to_dict()
 
 
-def _validate_first_message(svc: Services, text: str, lang: str | None) -> None:
-    # Reject bad input before a session is created for it (the turn checks the same again).
-    from bot.kb.languages import normalise_language
+def _validate_text(text: str) -> None:
     from bot.pipeline import clean_text
 
     clean_text(text)
+
+
+def _validate_lang(svc: Services, lang: str | None) -> None:
+    from bot.kb.languages import normalise_language
+
     supported = svc.settings.languages.supported
     if lang and normalise_language(lang) not in supported:
         raise InputError(f"unsupported lang {lang!r}; use one of {supported}")
@@ -105,36 +109,56 @@ async def live(websocket: WebSocket, session_id: str, token: str | None = None) 
     The token comes as the `token` query parameter or in a first `{"type": "auth", "token": ...}` message.
     """
     svc: Services = websocket.app.state.services
-    await websocket.accept()
-    try:
-        if token is None:
-            token = await _first_message_token(websocket)
-        session = await _session(svc, session_id, token)
-    except (BotError, TimeoutError, ValueError) as exc:
-        status, body, _ = error_body(exc) if isinstance(exc, BotError) else (400, {"detail": str(exc)}, {})
-        await websocket.send_json({"type": "error", "status": status, **body})
-        await websocket.close(code=4000 + status)
-        return
+    # Subscribe before accepting, so nothing posted once the socket is open can be missed; the queue is only
+    # forwarded after the token checks out (and dropped when it does not).
     queue = svc.chat.hub.subscribe(session_id)
-    sender = asyncio.create_task(_forward(websocket, queue))
+    sender: asyncio.Task[None] | None = None
     try:
+        await websocket.accept()
+        try:
+            if token is None:
+                token = await _first_message_token(websocket)
+            session = await _session(svc, session_id, token)
+        except (BotError, TimeoutError) as exc:
+            if isinstance(exc, BotError):
+                status, body, _ = error_body(exc)
+            else:
+                status, body = 408, {"detail": f"no auth message within {AUTH_TIMEOUT_SECONDS} s"}
+            await websocket.send_json({"type": "error", "status": status, **body})
+            await websocket.close(code=4000 + status)
+            return
+        sender = asyncio.create_task(_forward(websocket, queue))
         while True:
-            raw = await websocket.receive_text()
+            raw = await _receive_frame(websocket)
             await _handle_client_message(websocket, svc, session, raw)
     except WebSocketDisconnect:
         pass
     finally:
         svc.chat.hub.unsubscribe(session_id, queue)
-        sender.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await sender
+        if sender is not None:
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await sender
+
+
+async def _receive_frame(websocket: WebSocket) -> str:
+    """The next frame as text: binary frames are decoded as UTF-8 (undecodable ones become '', an error)."""
+    message = await websocket.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
+    if message.get("text") is not None:
+        return message["text"]
+    try:
+        return (message.get("bytes") or b"").decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
 
 
 async def _first_message_token(websocket: WebSocket) -> str:
-    raw = await asyncio.wait_for(websocket.receive_text(), AUTH_TIMEOUT_SECONDS)
+    raw = await asyncio.wait_for(_receive_frame(websocket), AUTH_TIMEOUT_SECONDS)
     try:
         message = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise InputError('the first message must be {"type": "auth", "token": "..."}') from None
     if not isinstance(message, dict) or message.get("type") != "auth" or not isinstance(message.get("token"), str):
         raise InputError('the first message must be {"type": "auth", "token": "..."}')
@@ -143,24 +167,33 @@ async def _first_message_token(websocket: WebSocket) -> str:
 
 async def _handle_client_message(websocket: WebSocket, svc: Services, session: SessionRecord, raw: str) -> None:
     try:
-        if len(raw) > svc.settings.service.max_body_bytes:
+        if len(raw.encode("utf-8", "replace")) > svc.settings.service.max_body_bytes:
             raise InputError(f"message is over {svc.settings.service.max_body_bytes} bytes")
         try:
             message = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise InputError('send JSON: {"type": "message", "text": "..."}') from None
         if not isinstance(message, dict) or message.get("type") != "message":
             raise InputError('send JSON: {"type": "message", "text": "..."}')
         text, lang = message.get("text"), message.get("lang")
         if not isinstance(text, str) or (lang is not None and not isinstance(lang, str)):
             raise InputError("text must be a string (and lang, when given, a language code)")
-        limit_ip(svc, websocket.client.host if websocket.client else "unknown")
+        limit_ip(svc, _socket_address(websocket, svc.settings.service.trust_forwarded_for))
         limit_session(svc, session.id)
         outcome = await svc.chat.turn(session, text, lang)
         await websocket.send_json({"type": "turn", "turn": outcome.to_dict()})
     except BotError as exc:
         status, body, _ = error_body(exc)
         await websocket.send_json({"type": "error", "status": status, **body})
+
+
+def _socket_address(websocket: WebSocket, trust_forwarded_for: bool) -> str:
+    """The client address as `client_address` finds it for HTTP requests (the proxy's X-Forwarded-For when trusted)."""
+    if trust_forwarded_for:
+        forwarded = websocket.headers.get("x-forwarded-for", "")
+        if forwarded.strip():
+            return forwarded.split(",")[0].strip()
+    return websocket.client.host if websocket.client else "unknown"
 
 
 async def _forward(websocket: WebSocket, queue: asyncio.Queue) -> None:
