@@ -106,9 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="chat in the terminal")
     chat.add_argument("--index", type=Path, help="index folder (default: from config.yaml)")
     chat.set_defaults(func=cmd_chat)
+    from bot.authoring.commands import register as register_authoring
     from bot.commands import register
 
     register(sub)
+    register_authoring(sub)
     return parser
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.authoring.check import check_knowledge_base, format_check
 from bot.build import build_index
 from bot.config import load_settings
 from bot.errors import BotError
@@ -49,6 +50,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings(args.config)
+        # The authors' check (schema, lint, translations, diff against the served index) before any swap.
+        check = check_knowledge_base(settings, kb_path=args.kb, index_dir=args.out, selftest=False)
+        if not args.quiet or not check.ok:
+            print(format_check(check), file=sys.stderr)
+        if not check.ok:
+            return 1
         result = build_index(settings, kb_path=args.kb, out=args.out, if_stale=args.if_stale,
                              progress=not args.quiet, selftest=not args.no_selftest)
     except BotError as exc:

@@ -27,7 +27,7 @@ from bot.service.hub import LiveHub
 from bot.service.metrics import ServiceMetrics
 from bot.service.middleware import ServiceMiddleware
 from bot.service.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
-from bot.service.routes import chat, ops, pages
+from bot.service.routes import chat, ops, pages, reports
 from bot.service.routes import handoffs as handoff_routes
 from bot.service.routes.pages import STATIC_DIR
 from bot.storage.api_tokens import TokenStore
@@ -90,6 +90,7 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None, databa
     app.include_router(handoff_routes.router)
     app.include_router(ops.router)
     app.include_router(pages.router)
+    app.include_router(reports.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     if settings.service.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.service.cors_origins,
