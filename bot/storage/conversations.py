@@ -16,7 +16,6 @@ from bot.storage.models import ChatSession, Feedback, Handoff, Message, as_utc, 
 from bot.storage.tokens import new_token, token_digest, token_matches
 from bot.turn import TurnResult
 
-
 SESSION_ID_CHARS = 36   # the column's width: a UUID
 
 
