@@ -149,9 +149,12 @@ def cors_service(shipped_index: Path, other_site: Site, tmp_path_factory: pytest
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's headless chromium, launched once per test session."""
+    """Debian's headless chromium, launched once per test module.
+
+    Playwright's sync API runs an event loop in the main thread while it is open; closing it after each
+    module keeps that loop from leaking into the tests that follow (they use asyncio.run)."""
     require_chromium()
 
     with sync_playwright() as playwright:

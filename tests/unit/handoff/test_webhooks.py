@@ -115,7 +115,7 @@ def test_dispatch_never_waits_for_the_endpoint():
             await asyncio.gather(*tasks)
             return elapsed
 
-        assert asyncio.run(run()) < 0.05
+        assert asyncio.run(run()) < 0.4   # the endpoint takes 0.5 s: returning sooner proves nobody waited
         assert len(server.received) == 1
     finally:
         server.close()
