@@ -300,3 +300,52 @@ def test_leak_check_finds_what_it_should():
     assert Secret("wif", wif, wif).leaks(wif[5:30], "")
     assert Secret("password", "Hunter2!xyz", "").leaks("my password is Hunter2!xyz", "")
     assert not Secret("password", "Hunter2!xyz", "").leaks("my password is [REDACTED:password]", "")
+
+
+class _HelpdeskInbox:
+    """A local helpdesk endpoint that keeps every webhook body it receives."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.bodies: list[str] = []
+        inbox = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                inbox.bodies.append(self.rfile.read(int(self.headers["Content-Length"])).decode())
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+
+
+def test_webhook_bodies_carry_no_secret(make_app, service_logs, monkeypatch):
+    """A pasted seed phrase opens a handoff whose helpdesk webhook body (real HTTP) holds none of the phrase."""
+    import time
+
+    from fastapi.testclient import TestClient
+
+    inbox = _HelpdeskInbox()
+    monkeypatch.setenv("SINK_HOOK_SECRET", "s3cret")
+    hooks = json.dumps([{"url": inbox.url, "secret_env": "SINK_HOOK_SECRET"}])
+    words = WORDLISTS["english"].to_mnemonic(bytes(range(16))).split(" ")
+    secret = Secret("seed_phrase", " ".join(words), "please check my wallet: " + " ".join(words), words)
+    try:
+        with TestClient(make_app(handoff__webhooks=hooks)) as client:
+            _raw, body = _chat(client, secret.message)
+            assert body["handoff_id"] and "secret:seed_phrase" in body["flags"]
+            deadline = time.monotonic() + 10
+            while not inbox.bodies and time.monotonic() < deadline:
+                time.sleep(0.05)
+    finally:
+        inbox.server.shutdown()
+    assert inbox.bodies, "the helpdesk received no webhook"
+    assert json.loads(inbox.bodies[0])["data"]["id"] == body["handoff_id"]
+    _assert_no_leak(secret, {"webhook body": "\n".join(inbox.bodies), "logs": service_logs.text})
