@@ -5,7 +5,12 @@ Usage::
 
     .venv/bin/python scripts/bench_service.py [--db sqlite|postgresql] [--workers N] [--sessions 50]
         [--duration 20] [--rate 300] [--lost-sessions 200] [--lost-messages 10] [--reloads 3]
-        [--client raw|httpx] [--json FILE] [--quick] [--py-spy FILE]
+        [--client raw|httpx] [--server-env KEY=VALUE ...] [--skip PHASES] [--json FILE] [--quick]
+        [--py-spy FILE [--py-spy-gil]]
+
+    # e.g. the full runs of notes/bench_service.md:
+    .venv/bin/python scripts/bench_service.py --db postgresql --workers 2 --json /tmp/pg-w2.json
+    .venv/bin/python scripts/bench_service.py --db sqlite --server-env OPENBLAS_NUM_THREADS=1
 
 It starts `python -m bot serve --port P --workers N` itself in a subprocess, with the rate limits off and
 WARNING logs, against a fresh database: a temporary SQLite file (`--db sqlite`), or a fresh schema
@@ -13,36 +18,45 @@ WARNING logs, against a fresh database: a temporary SQLite file (`--db sqlite`),
 postgresql://postgres@127.0.0.1:5432/test; the schema is chosen with `options=-csearch_path=...` and
 dropped afterwards, so tables others use in that database are never touched). The server gets a private
 copy of the published index (`artifacts/index`) and embedding cache, so `rebuild=true` never publishes
-into the project's artifacts. Build the index first (`scripts/build_index.py --if-stale`); the script
-says when it is stale.
+into the project's artifacts; when the published index is stale, the copy is brought up to date first
+(`--no-build` serves it as it is). `--server-env` adds environment variables for the server only, to
+measure a configuration change without touching the code.
 
 Phases, in order (all numbers are also written to `--json FILE`):
 
-1. start-up: time from process start to the first `/readyz` 200.
+1. start-up: time from process start to the first `/readyz` 200 (`--workers 2`: the first worker).
 2. throughput: `--sessions` virtual users, each with its own session and keep-alive connection, send
    knowledge-base alternate questions (all languages, one language per user) through `POST /v1/chat`
    back to back for `--duration` s ("closed loop": the server's maximum; latency is then mostly queueing,
    since latency = sessions / throughput).
 3. latency at a fixed load: the same users send Poisson arrivals totalling `--rate` turns/s for
    `--duration` s; latency counts from the scheduled send time, so a slow server cannot hide its backlog.
+   Then the same at half the throughput of phase 2 ("paced_half"; not in --quick): the latency at a load
+   the server can carry.
 4. reload under load: closed-loop load while an admin calls `POST /v1/admin/reload?rebuild=false`
-   `--reloads` times and `rebuild=true` once; requests that fail while a reload runs are reported.
+   `--reloads` times and `rebuild=true` once (admin token from `python -m bot admins create bench`);
+   requests that fail while a reload runs are reported, with the latency during and outside reloads.
 5. lost messages: `--lost-sessions` users at once, each sending `--lost-messages` messages; afterwards
    the `messages` table (role 'user', per session) must hold every message that got a 200.
 6. memory: RSS (and PSS) of the server process and its children after all the load.
 
-Users whose conversation is handed to a person (status 'human') start a new session, as a real user would
-wait for the agent; in phase 5 they keep their session (forwarded messages are stored as well).
+After each phase the script waits until the server has worked off any backlog (a client that gives up
+does not cancel the server's work), so phases do not bleed into each other. Users whose conversation is
+handed to a person (status 'human') start a new session, as a real user would wait for the agent; in
+phase 5 they keep their session (forwarded messages are stored as well).
 
-The load generator is asyncio with a minimal keep-alive HTTP/1.1 client (`--client raw`, the default; it
-costs far less CPU than httpx on this 2-core machine) or `httpx.AsyncClient` with a pool sized to the
-users (`--client httpx`). The client's own CPU time is reported per phase next to the server's.
+The load generator is asyncio (uvloop when installed) with a minimal keep-alive HTTP/1.1 client
+(`--client raw`, the default: about 0.3 ms of CPU per request, against about 7 ms for httpx on this
+2-core machine) or `httpx.AsyncClient` with a pool sized to the users (`--client httpx`). Per phase the
+report gives the CPU seconds of the server, of this client, of every other process on the machine (with
+the local PostgreSQL's share) and the hypervisor's steal, since other load skews every number.
 
-`--quick` is a few-second smoke run (used by tests/integration/test_bench_service.py). `--py-spy FILE`
-records the server during phase 2 with py-spy when it is installed (not a project dependency):
-`.svg` writes a flame graph, `.json` speedscope, anything else collapsed stacks.
-The exit status is 0 when the benchmark ran (targets met or not; see "targets" in the JSON), 1 with
-`--strict` when a target is missed, 2 when the server could not be started.
+`--quick` is a smoke run of a few seconds per phase (used by tests/integration/test_bench_service.py).
+`--py-spy FILE` records the server during phase 2 with py-spy when it is installed (not a project
+dependency): `.svg` writes a flame graph, `.json` speedscope, anything else collapsed stacks;
+`--py-spy-gil` samples only the thread holding the GIL. The exit status is 0 when the benchmark ran
+(targets met or not; see "targets" in the JSON), 1 with `--strict` when a target is missed, 2 when the
+server could not be started.
 """
 
 from __future__ import annotations
@@ -156,7 +170,7 @@ class RawHttp:
 
     async def _read_chunked(self) -> bytes:
         assert self._reader is not None
-        parts = []
+        parts: list[bytes] = []
         while True:
             size = int((await self._reader.readuntil(b"\r\n")).split(b";")[0], 16)
             chunk = await self._reader.readexactly(size + 2)
@@ -321,7 +335,8 @@ class LoadResult:
             "client_cpu_seconds": round(self.client_cpu, 2),
             "client_cpu_percent_of_one_core": round(100 * self.client_cpu / self.window, 1) if self.window else 0,
             "server_cpu_seconds": round(self.server_cpu, 2),
-            "server_cpu_ms_per_turn": round(1000 * self.server_cpu / len(ok), 2) if ok else None,
+            "server_cpu_ms_per_turn": round(1000 * self.server_cpu / completed_in_window, 2)
+            if completed_in_window else None,
             "other_processes_cpu_seconds": round(max(0.0, self.machine_cpu - self.client_cpu - self.server_cpu), 2),
             "steal_cpu_seconds": round(self.steal, 2),
             "postgres_cpu_seconds": round(self.database_cpu, 2),
@@ -345,7 +360,7 @@ def steal_seconds() -> float:
 
 
 def machine_busy_seconds() -> float:
-    """CPU seconds all processes of the machine have spent so far (everything but idle and iowait)."""
+    """CPU seconds all processes of the machine have spent so far (not idle, iowait or steal)."""
     times = psutil.cpu_times()
     return sum(getattr(times, name, 0.0) for name in ("user", "nice", "system", "irq", "softirq"))
 
@@ -477,7 +492,7 @@ async def phase_reload(args: argparse.Namespace, server: ServerProcess, question
     plan = [False] * args.reloads + [True]
 
     async def reloads(t0: float) -> list[dict[str, Any]]:
-        events = []
+        events: list[dict[str, Any]] = []
         for rebuild in plan:
             await asyncio.sleep(args.reload_gap)
             start = time.perf_counter() - t0
@@ -490,11 +505,12 @@ async def phase_reload(args: argparse.Namespace, server: ServerProcess, question
                 status, body = 0, {"error": f"{type(exc).__name__}: {exc}"}
             end = time.perf_counter() - t0
             index = body.get("index") if isinstance(body, dict) else None
+            rss_after = (await asyncio.to_thread(server.memory))["rss_mb"]
             events.append({"rebuild": rebuild, "status": status, "start": round(start, 3), "end": round(end, 3),
                            "seconds": round(end - start, 3), "response": body,
                            # a rebuild that published a new build (the knowledge base changed meanwhile)
                            "new_build": bool(events) and index is not None and index != events[-1].get("index"),
-                           "index": index, "server_rss_mb_after": server.memory()["rss_mb"]})
+                           "index": index, "server_rss_mb_after": rss_after})
         return events
 
     try:
@@ -552,6 +568,7 @@ async def phase_lost(args: argparse.Namespace, server: ServerProcess, questions:
         await clients.close()
     seconds = time.perf_counter() - started
     client_cpu = time.process_time() - cpu0
+    await server.drain()   # requests the client gave up on may still be running: count after they finish
     stored = await asyncio.to_thread(count_user_messages, database_url, [u.session_id for u in users if u.session_id])
     lost = {sid: n - stored.get(sid, 0) for sid, n in accepted.items() if n > stored.get(sid, 0)}
     extra = {sid: n - accepted.get(sid, 0) for sid, n in stored.items() if n > accepted.get(sid, 0)}
@@ -815,11 +832,19 @@ def index_is_current() -> bool | None:
 
 
 def prepare(args: argparse.Namespace) -> Environment:
-    """Temp folder, private index copy, fresh database, server environment."""
+    """Temp folder, private index copy, fresh database, server environment (the folder goes on failure)."""
+    temp = Path(tempfile.mkdtemp(prefix="bench_service-"))
+    try:
+        return _prepare(args, temp)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+
+
+def _prepare(args: argparse.Namespace, temp: Path) -> Environment:
     from bot.config import load_settings
 
     settings = load_settings()
-    temp = Path(tempfile.mkdtemp(prefix="bench_service-"))
     env = dict(os.environ)
     if not args.shared_index:
         published = settings.resolve(settings.index.dir).resolve()
@@ -848,8 +873,11 @@ def prepare(args: argparse.Namespace) -> Environment:
         environment.database_url = f"sqlite:///{temp / 'bench.db'}"
     else:
         schema = f"bench_{os.getpid()}"
-        pg_execute(args.pg_url, f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        pg_execute(args.pg_url, f"CREATE SCHEMA {schema}")
+        try:
+            pg_execute(args.pg_url, f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            pg_execute(args.pg_url, f"CREATE SCHEMA {schema}")
+        except Exception as exc:   # unreachable server, wrong URL: say so instead of a traceback
+            raise StartupError(f"PostgreSQL at {args.pg_url}: {type(exc).__name__}: {exc}") from exc
         environment.pg_schema, environment.pg_base_url = schema, args.pg_url
         environment.database_url = with_search_path(args.pg_url, schema)
     env.update({

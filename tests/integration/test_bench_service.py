@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,10 +14,12 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_quick_service_benchmark_on_sqlite(tmp_path: Path) -> None:
+def test_quick_service_benchmark_on_sqlite(tmp_path: Path, shipped_index_dir: Path) -> None:
+    """The smoke run starts the real server on the shipped index and reports every phase with nothing lost."""
     out = tmp_path / "bench.json"
+    env = {**os.environ, "INDEX_DIR": str(shipped_index_dir)}
     result = subprocess.run([sys.executable, "scripts/bench_service.py", "--quick", "--db", "sqlite", "--json",
-                             str(out)], cwd=ROOT, capture_output=True, text=True, timeout=240)
+                             str(out)], cwd=ROOT, capture_output=True, text=True, timeout=240, env=env)
     assert result.returncode == 0, f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     assert "lost messages" in result.stdout   # the human-readable table
     report = json.loads(out.read_text(encoding="utf-8"))
