@@ -1,8 +1,6 @@
 """A full turn through the assistant never lets a pasted secret out, and flags it."""
 
 import json
-import re
-from itertools import pairwise
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,6 +10,7 @@ from mnemonic import Mnemonic
 from bot.build import build_index
 from bot.pipeline import Assistant
 from bot.state import ConversationState
+from tests.leaks import leaked_runs
 
 LANGUAGES = ["english", "chinese_simplified", "japanese", "korean", "spanish", "french", "italian", "czech",
              "portuguese", "chinese_traditional"]
@@ -32,20 +31,6 @@ def assistant(tmp_path_factory):
 ENTROPY_BYTES = st.sampled_from([16, 20, 24, 28, 32]).flatmap(lambda n: st.binary(min_size=n, max_size=n))
 
 
-def _leaked_runs(words: list[str], output: str) -> list[str]:
-    """Runs of consecutive phrase words that survive in the output.
-
-    Single words are not evidence: many BIP39 words ("repeat", "account") are ordinary words a reply may use.
-    Two consecutive phrase words (three characters for the one-character CJK lists) are.
-    """
-    text = output.replace("\\n", " ")  # line breaks as they appear inside JSON strings
-    if all(len(w) == 1 for w in words):
-        flat = re.sub(r"[\s\d.,;:、。，]+", "", text)
-        return ["".join(words[i:i + 3]) for i in range(len(words) - 2) if "".join(words[i:i + 3]) in flat]
-    flat = " " + " ".join(re.sub(r"[\d.,;:\"]", " ", text).split()) + " "
-    return [f"{a} {b}" for a, b in pairwise(words) if f" {a} {b} " in flat]
-
-
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(language=st.sampled_from(LANGUAGES), entropy=ENTROPY_BYTES, prefix=st.sampled_from(PREFIXES),
        numbered=st.booleans())
@@ -54,17 +39,17 @@ def test_seed_phrases_never_leave_the_turn(assistant, language, entropy, prefix,
     phrase = "\n".join(f"{i}. {w}" for i, w in enumerate(words, 1)) if numbered else " ".join(words)
     result = assistant.ask(f"{prefix} {phrase}".strip(), state=ConversationState())
     output = json.dumps(result.to_dict(), ensure_ascii=False)
-    assert not _leaked_runs(words, output)
+    assert not leaked_runs(words, output)
     assert "secret_exposed" in result.flags and "secret:seed_phrase" in result.flags
     assert result.action == "handoff" and "security_emergency" in result.reasons
 
 
 def test_leak_check_catches_a_surviving_phrase():
     words = Mnemonic("english").to_mnemonic(bytes(16)).split(" ")
-    assert _leaked_runs(words, json.dumps({"reply": "\n".join(f"{i}. {w}" for i, w in enumerate(words, 1))}))
-    assert not _leaked_runs(words, json.dumps({"reply": "please do not " + words[0]}))
+    assert leaked_runs(words, json.dumps({"reply": "\n".join(f"{i}. {w}" for i, w in enumerate(words, 1))}))
+    assert not leaked_runs(words, json.dumps({"reply": "please do not " + words[0]}))
     chinese = Mnemonic("chinese_simplified").to_mnemonic(bytes(16)).split(" ")
-    assert _leaked_runs(chinese, json.dumps({"reply": " ".join(chinese)}, ensure_ascii=False))
+    assert leaked_runs(chinese, json.dumps({"reply": " ".join(chinese)}, ensure_ascii=False))
 
 
 def test_private_key_and_password_are_redacted_and_warned(assistant):

@@ -14,24 +14,10 @@ from bot.actions import ActionFaqAnswer
 from bot.actions.errors import MalformedTrackerError, RejectedInput
 from bot.actions.messages import action_messages
 from bot.actions.payloads import RasaConversation
-from bot.actions.runtime import ActionRuntime, configure, get_runtime
 from bot.actions.tracker import SESSION_NAMESPACE, session_id_for
-from bot.build import build_index
 from bot.pipeline import MAX_TEXT_CHARS
-from tests.conftest import make_settings
 
 SEED = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
-
-
-@pytest.fixture(scope="module")
-def runtime(tmp_path_factory) -> ActionRuntime:
-    folder = tmp_path_factory.mktemp("rasa_faq")
-    settings = make_settings(folder, encoder__backend="hashing",
-                             storage__database_url=f"sqlite:///{folder / 'actions.db'}")
-    build_index(settings, progress=False, intents_dir=None)
-    configure(settings)
-    yield get_runtime()
-    configure()
 
 
 def run(conversation: RasaConversation) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -14,24 +14,10 @@ from bot.actions import ActionHandoffStatus, ActionHandoffToHuman
 from bot.actions.errors import MalformedTrackerError
 from bot.actions.messages import action_messages
 from bot.actions.payloads import RasaConversation
-from bot.actions.runtime import ActionRuntime, configure, get_runtime
 from bot.actions.tracker import session_id_for
-from bot.build import build_index
 from bot.storage.api_tokens import TokenStore
-from tests.conftest import make_settings
 
 PASSWORD = "Hunter2!xyz"
-
-
-@pytest.fixture(scope="module")
-def runtime(tmp_path_factory) -> ActionRuntime:
-    folder = tmp_path_factory.mktemp("rasa_handoff")
-    settings = make_settings(folder, encoder__backend="hashing",
-                             storage__database_url=f"sqlite:///{folder / 'actions.db'}")
-    build_index(settings, progress=False, intents_dir=None)
-    configure(settings)
-    yield get_runtime()
-    configure()
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from itertools import pairwise
 
 import base58
 import pytest
@@ -18,6 +17,7 @@ from hypothesis import strategies as st
 from mnemonic import Mnemonic
 
 from bot.storage.handoffs import HandoffStore
+from tests.leaks import leaked_runs
 from tests.unit.service import new_session, services, turn_events
 from tests.unit.storage import dump_tables
 
@@ -58,20 +58,6 @@ def db_kind() -> str:
 # --- what counts as a leak -------------------------------------------------------------------------------
 
 
-def _leaked_runs(words: list[str], output: str) -> list[str]:
-    """Runs of consecutive phrase words that survive in the output (copied from tests/unit/test_guarded_turns.py).
-
-    Single words are not evidence: many BIP39 words ("repeat", "account") are ordinary words a reply may use.
-    Two consecutive phrase words (three characters for the one-character CJK lists) are.
-    """
-    text = output.replace("\\n", " ")  # line breaks as they appear inside JSON strings
-    if all(len(w) == 1 for w in words):
-        flat = re.sub(r"[\s\d.,;:、。，]+", "", text)
-        return ["".join(words[i:i + 3]) for i in range(len(words) - 2) if "".join(words[i:i + 3]) in flat]
-    flat = " " + " ".join(re.sub(r"[\d.,;:\"]", " ", text).split()) + " "
-    return [f"{a} {b}" for a, b in pairwise(words) if f" {a} {b} " in flat]
-
-
 class Secret:
     """One generated secret: the message carrying it, and how to spot it in a sink."""
 
@@ -81,7 +67,7 @@ class Secret:
     def leaks(self, sink: str, context: str) -> list[str]:
         """The pieces of the secret found in `sink` (those also in the innocent `context` do not count)."""
         if self.words is not None:
-            return sorted(set(_leaked_runs(self.words, sink)) - set(_leaked_runs(self.words, context)))
+            return sorted(set(leaked_runs(self.words, sink)) - set(leaked_runs(self.words, context)))
         if self.kind == "private_key":   # the key, or any 16 hex digits of it, in any case
             pieces = [self.value[i:i + 16] for i in range(0, len(self.value) - 15, 4)]
             return [p for p in pieces if p in sink.lower() and p not in context.lower()]
