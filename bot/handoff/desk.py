@@ -76,7 +76,7 @@ class HandoffDesk:
                                             minutes=str(self.router.wait_minutes(position)))
         else:
             hours = self.settings.handoff.ticket_response_hours
-            fields["ticket"] = self.handoffs.allocate_ticket(handoff_id, self.settings.handoff.ticket_prefix)
+            fields["ticket"] = self.router.ticket_number(self.handoffs.allocate_ticket(handoff_id))
             fields["due_at"] = self._clock() + timedelta(hours=hours)
             notice = self.localizer.message("handoff_ticket", language, ticket=fields["ticket"], hours=str(hours))
         packet["route"] = {"team": route.team, "kind": fields["kind"], "ticket": fields.get("ticket")}

@@ -43,6 +43,7 @@ class HandoffRecord:
     kind: str = "live"
     ticket: str | None = None
     due_at: datetime | None = None
+    agent_id: int | None = None
 
     def public(self) -> dict[str, Any]:
         """JSON-ready form for the agent API."""
@@ -65,7 +66,7 @@ def _record(row: Handoff, agent: str | None) -> HandoffRecord:
                          priority=row.priority, language=row.language, team=row.team, summary=row.summary,
                          packet=row.packet or {}, agent=agent, created_at=as_utc(row.created_at),
                          claimed_at=as_utc_or_none(row.claimed_at), resolved_at=as_utc_or_none(row.resolved_at),
-                         kind=row.kind, ticket=row.ticket, due_at=as_utc_or_none(row.due_at))
+                         kind=row.kind, ticket=row.ticket, due_at=as_utc_or_none(row.due_at), agent_id=row.agent_id)
 
 
 class HandoffStore:
@@ -120,10 +121,7 @@ class HandoffStore:
         record = self.get(handoff_id)
         if record.status != "claimed":
             raise ConflictError(f"handoff {handoff_id} is {record.status}; claim it first")
-        with self.db.session() as session:
-            row = session.get(Handoff, handoff_id)
-            owner = row.agent_id if row else None
-        if owner != agent_id and not admin:
+        if record.agent_id != agent_id and not admin:
             raise ConflictError(f"handoff {handoff_id} is claimed by {record.agent}, not by you")
         return record
 
@@ -147,13 +145,13 @@ class HandoffStore:
                             .values(status="queued", team=team, agent_id=None, claimed_at=None))
         return self.get(handoff_id)
 
-    def allocate_ticket(self, handoff_id: str, prefix: str) -> str:
-        """A new human-readable ticket number (PREFIX-000042) reserved for `handoff_id`."""
+    def allocate_ticket(self, handoff_id: str) -> int:
+        """The next ticket sequence number, reserved for `handoff_id` (Router.ticket_number formats it)."""
         with self.db.session() as session:
             row = TicketNumber(handoff_id=handoff_id)
             session.add(row)
             session.flush()
-            return f"{prefix}-{row.id:06d}"
+            return row.id
 
     def position(self, team: str | None, priority: int) -> int:
         """Where a new handoff of this priority would stand in its team's queue (1 = next)."""

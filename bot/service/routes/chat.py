@@ -11,6 +11,7 @@ from fastapi import APIRouter, Header, Query, Request, WebSocket, WebSocketDisco
 from starlette.concurrency import run_in_threadpool
 
 from bot.errors import BotError, InputError
+from bot.pipeline import clean_text
 from bot.service.deps import Services, client_address, limit_ip, limit_session, services
 from bot.service.errors import error_body
 from bot.service.schemas import (
@@ -48,19 +49,13 @@ async def chat(body: ChatIn, request: Request, x_session_token: str | None = TOK
     _validate_lang(svc, body.lang)   # here too for turns the bot does not answer (a person owns the session)
     if body.session_id is None:
         user = UserInfo(body.user.uid, body.user.tier) if body.user else None   # type: ignore[arg-type]
-        _validate_text(body.text)   # before a session is created for it
+        clean_text(body.text)   # reject bad input before a session is created for it
         session, token = await svc.chat.open_session(user)
     else:
         session = await _session(svc, body.session_id, x_session_token)
     limit_session(svc, session.id)
     outcome = await svc.chat.turn(session, body.text, body.lang, token=token)
     return outcome.to_dict()
-
-
-def _validate_text(text: str) -> None:
-    from bot.pipeline import clean_text
-
-    clean_text(text)
 
 
 def _validate_lang(svc: Services, lang: str | None) -> None:
