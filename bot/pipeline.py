@@ -10,6 +10,8 @@ from bot.answers import Localizer
 from bot.config import Settings
 from bot.errors import InputError
 from bot.guard import GuardResult, SecurityGuard
+from bot.intake.dialogue import IntakeDialogue
+from bot.intake.state import IntakeState, IntakeStep
 from bot.kb.languages import normalise_language
 from bot.language import LanguageDetector
 from bot.policy import Decision, Policy, PolicyThresholds
@@ -37,6 +39,7 @@ class Assistant:
         self.detector = LanguageDetector(settings.languages.supported, settings.languages.default)
         self.localizer = Localizer(settings.languages, settings.brand)
         self.guard = SecurityGuard(settings.brand)
+        self.intake = IntakeDialogue(settings, reference=self._answer_text)
         self.retriever: HybridRetriever | None = None
         self.classifier: IntentClassifier | None = None
 
@@ -53,6 +56,7 @@ class Assistant:
         index.manifest.check_encoder(self.encoder.identity, self.encoder.dimensions)
         self.detector.warm_up()
         self.guard.warm_up()
+        self.intake.warm_up()
         classifier_path = index.folder / CLASSIFIER_FILE if index.folder else None
         if classifier_path is not None and classifier_path.exists():
             self.classifier, _ = IntentClassifier.load(classifier_path)
@@ -88,36 +92,126 @@ class Assistant:
         language = self._language(text, lang, state)
         vector = self.encoder.encode_query(text)
         intent = self._intent(text, vector)
+        running = self.intake.running(state)
+        if running is not None and not guarded.scan.critical:
+            answered = self._intake_step(running, guarded, lang, state)
+            # A message the form could not use that asks for a person (or reports a hack) leaves the form;
+            # an understood answer never does, whatever the intent model makes of "TRC20" or a hash.
+            if not (answered.kind == "reask" and self._wants_person(intent)):
+                return self._intake_result(answered, guarded, state)
+        interrupted = self.intake.interrupt(state) if running is not None else None
         candidates = self.retriever.search(text, vector=vector)
         if guarded.scan.critical:
             decision = self.policy.emergency(state, [f"secret_exposed:{kind}" for kind in guarded.scan.kinds])
         else:
             decision = self.policy.decide(text, intent, candidates, self._flags, state)
-        reply = self._reply(decision, guarded, language, state)
+        form = None if guarded.scan.critical or interrupted else self.intake.form_for(decision)
+        step = self.intake.start(form, text, guarded.entities, language, state) if form else None
+        reply = self._reply(decision, guarded, language, state, step)
         state.language = language
-        return TurnResult(
+        result = TurnResult(
             action=decision.action, reply=reply, language=language, faq_id=decision.faq_id,
             candidates=[{"faq_id": c.faq_id, "score": c.score} for c in candidates],
             confidence=candidates[0].score if candidates else 0.0, intent=decision.intent,
             reasons=decision.reasons, flags=guarded.flags,
             options=self.writer.options(decision, self._entries, language), entities=guarded.entities,
             title=self._title(decision.faq_id if decision.action == "answer" else None, language),
-            user_text=text)
+            user_text=text, intake_packet=interrupted)
+        return self._with_step(result, step, state) if step else result
+
+    def intake_turn(self, text: str, state: ConversationState, *, lang: str | None = None) -> TurnResult | None:
+        """Continue the running intake form with this message, or None when no form is running. Used while a
+        handoff is already open (urgent forms): no retrieval and no new handoff, only the form's next step."""
+        self.warm_up()
+        running = self.intake.running(state)
+        if running is None:
+            return None
+        guarded = self.guard.inspect(clean_text(text))
+        if guarded.scan.critical:   # the open handoff already has a person coming: warn, keep the form
+            reply = self.guard.secret_warning(guarded, running.language)
+            return TurnResult(action="reply", reply=reply, language=running.language, reasons=["secret_during_intake"],
+                              flags=guarded.flags, entities=guarded.entities, user_text=guarded.text)
+        step = self._intake_step(running, guarded, lang, state)
+        result = self._intake_result(step, guarded, state)
+        if result.action == "handoff":   # a handoff is open already: its packet grows instead
+            result.action = "intake"
+        result.intake_packet = result.intake_packet or self.intake.packet(step.state)
+        return result
+
+    def _wants_person(self, intent: IntentPrediction | None) -> bool:
+        return intent is not None and intent.intent in self.policy.handoff_intents
+
+    def _intake_step(self, running: IntakeState, guarded: GuardResult, forced: str | None,
+                     state: ConversationState) -> IntakeStep:
+        """One answer to the running form. The form keeps its language unless the caller forces one: short
+        answers such as "TRC20" or a hash say nothing about the user's language."""
+        language = self._language(guarded.text, forced, state) if forced else running.language
+        return self.intake.answer(running, guarded.text, guarded.entities, state, language=language)
+
+    def _intake_result(self, step: IntakeStep, guarded: GuardResult, state: ConversationState) -> TurnResult:
+        state.turns += 1
+        state.language = step.state.language
+        result = TurnResult(action="intake", reply="", language=step.state.language, flags=guarded.flags,
+                            entities=guarded.entities, user_text=guarded.text)
+        result = self._with_step(result, step, state)
+        warning = self.guard.secret_warning(guarded, step.state.language)
+        result.reply = "\n\n".join(part for part in (warning, result.reply) if part)
+        return result
+
+    def _with_step(self, result: TurnResult, step: IntakeStep, state: ConversationState) -> TurnResult:
+        """`result` carrying the intake step: its text, its action, and the record the handoff needs."""
+        language = step.state.language
+        result.intake = {"form": step.state.form_id, "step": step.kind, "field": step.field, "phase": step.state.phase,
+                         "findings": [{"check": f.check, "faq_id": f.faq_id, "solves": f.solves}
+                                      for f in step.findings]}
+        if step.kind == "solved":
+            result.action, result.faq_id = "answer", step.faq_id
+            result.reasons = [*result.reasons, f"intake_solved:{step.reason}"]
+            result.title = self._title(step.faq_id, language)
+            # The entry's answer, unless a later turn of the form would repeat the answer that started it.
+            repeat = not result.reply and step.faq_id == state.last_faq_id
+            answer = self._answer_text(step.faq_id, language) if step.faq_id and not repeat else ""
+            state.last_faq_id = step.faq_id or state.last_faq_id
+            result.reply = "\n\n".join(part for part in (step.text, answer) if part)
+            return result
+        # The opening turn keeps the FAQ answer (or, for an urgent form, the handoff notice) before the question.
+        result.reply = "\n\n".join(part for part in (result.reply, step.text) if part)
+        if step.kind == "cancelled":
+            result.action, result.reasons = "reply", [*result.reasons, "intake_cancelled"]
+        elif step.kind == "done" and not step.amend:
+            result.action, result.reasons = "handoff", [*result.reasons, f"intake_done:{step.state.form_id}"]
+            result.intake_packet = step.packet
+        elif step.handoff_now:   # urgent form: the handoff opens now with what is known, the questions follow
+            result.action, result.intake_packet = "handoff", self.intake.packet(step.state)
+        else:
+            result.action = "intake"
+            if step.amend:   # the urgent form is complete: its record joins the handoff already open
+                result.intake_packet = step.packet
+        return result
 
     def redact(self, text: str) -> GuardResult:
         """Validate and guard a message without answering it (e.g. while an agent owns the conversation)."""
         self.warm_up()
         return self.guard.inspect(clean_text(text))
 
+    def _answer_text(self, faq_id: str, language: str) -> str:
+        """An entry's answer in `language`, or "" for an id the index does not have."""
+        entry = self._entries.get(faq_id)
+        return self.localizer.answer(entry, language) if entry else ""
+
     def _title(self, faq_id: str | None, language: str) -> str | None:
         entry = self._entries.get(faq_id) if faq_id else None
         return self.localizer.title(entry, language) if entry else None
 
-    def _reply(self, decision: Decision, guarded: GuardResult, language: str, state: ConversationState) -> str:
-        """The policy's reply, preceded by a secret warning and followed by the anti-phishing policy."""
+    def _reply(self, decision: Decision, guarded: GuardResult, language: str, state: ConversationState,
+               step: IntakeStep | None = None) -> str:
+        """The policy's reply, preceded by a secret warning and followed by the anti-phishing policy. When an
+        intake form starts, the form's first question replaces a handoff notice (the form hands off later)."""
         parts = [self.guard.secret_warning(guarded, language)]
         if decision.action == "handoff" and guarded.scan.critical:
             parts.append(self.localizer.message("handoff", language))
+        elif step is not None and decision.action == "handoff" and not step.handoff_now:
+            parts.append(self._answer_text(decision.faq_id, language) if decision.faq_id else "")
         else:
             parts.append(self.writer.write(decision, self._entries, language, turn=state.turns))
         if guarded.phishing.suspected and decision.intent != "report_phishing":

@@ -11,6 +11,9 @@ from bot.state import ConversationState
 from bot.turn import Action
 from intents.classifier import UNKNOWN, IntentPrediction
 
+# The intent of asking for a person: never overridden, whatever retrieval finds.
+REQUEST_HUMAN = "request_human"
+
 
 @dataclass(frozen=True)
 class PolicyThresholds:
@@ -78,9 +81,9 @@ class Policy:
             if followup is not None:
                 followup.reasons = [*tag, *followup.reasons]
                 return followup
-        if name in self.handoff_intents:
-            return Decision("handoff", intent=name, reasons=[*tag, f"handoff_intent:{name}"])
         faq_sure = best is not None and best.score >= self.thresholds.faq_override
+        if name in self.handoff_intents and not self._retrieval_outweighs(name, intent, faq_sure):
+            return Decision("handoff", intent=name, reasons=[*tag, f"handoff_intent:{name}"])
         if name in self.smalltalk_intents and not faq_sure:
             return Decision("reply", intent=name, reasons=[*tag, "small_talk"])
         if name == "complaint" and not faq_sure:
@@ -89,6 +92,12 @@ class Policy:
             reason = "out_of_scope" if name == UNKNOWN else f"{name}_without_question"
             return self._failure(state, Decision("fallback", intent=name, reasons=[*tag, reason]))
         return self._from_retrieval(candidates, flags_of, state, name, tag)
+
+    def _retrieval_outweighs(self, name: str, intent: IntentPrediction | None, faq_sure: bool) -> bool:
+        """A near-certain FAQ match beats a less certain topic intent ("my deposit has not arrived" read as
+        account_compromised); an explicit request for a person always wins."""
+        return (name != REQUEST_HUMAN and faq_sure and intent is not None
+                and intent.confidence < self.thresholds.faq_override)
 
     def _from_retrieval(self, candidates: list[Candidate], flags_of: dict[str, tuple[str, ...]],
                         state: ConversationState, intent: str, tag: list[str]) -> Decision:

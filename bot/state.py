@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -15,3 +16,4 @@ class ConversationState:
     human_owned: bool = False   # set by the handoff layer while an agent owns the conversation
     last_faq_id: str | None = None
     turns: int = 0
+    intake: dict[str, Any] | None = None   # the running intake form's progress (`IntakeState.to_dict()`)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
-Action = Literal["answer", "clarify", "reply", "fallback", "handoff"]
+# "intake": the reply asks the next question of a guided intake form (see bot.intake).
+Action = Literal["answer", "clarify", "reply", "fallback", "handoff", "intake"]
 
 
 @dataclass
@@ -25,10 +26,15 @@ class TurnResult:
     entities: list[dict] = field(default_factory=list)  # txid, address (with checksum verdict), coin, amount, ...
     title: str | None = None   # the answered FAQ entry's question in the reply language
     user_text: str = ""   # the user's message after redaction: the only form of it anything may store
+    # The guided intake's progress: form, step (ask, reask, summary, done, cancelled, solved), field, phase.
+    intake: dict[str, Any] | None = None
+    # The intake's structured record for the handoff this turn opens (or amends); never sent to the user.
+    intake_packet: dict[str, Any] | None = None
 
     def to_dict(self) -> dict:
         """JSON-ready dict with the fields in their documented order (the redacted user text left out)."""
         data = asdict(self)
         data.pop("user_text")
+        data.pop("intake_packet")
         order = ["action", "faq_id", "candidates", "confidence", "language", "intent", "reply", "reasons", "flags"]
         return {key: data[key] for key in order} | {k: v for k, v in data.items() if k not in order}

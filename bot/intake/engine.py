@@ -73,12 +73,13 @@ def with_relative_time(found: list[Entity], message: str, ctx: ParseContext) -> 
 
 class IntakeEngine:
     """Runs intake forms. `status` answers suspension checks; `confirmation_minutes` maps network -> usual
-    deposit confirmation time; `placeholders` fill `{exchange_name}`-style names in the texts."""
+    deposit confirmation time; `placeholders` fill `{exchange_name}`-style names in the texts; `reference` gives
+    the text of a finding's FAQ entry in a language (the procedure shown under the finding), when set."""
 
     def __init__(self, forms: Mapping[str, FormSpec] | None = None, *, status: StatusBoard | None = None,
                  confirmation_minutes: Mapping[str, int] | None = None, placeholders: Mapping[str, str] | None = None,
                  max_attempts: int = 2, clock: Callable[[], datetime] | None = None,
-                 words: WordLists | None = None) -> None:
+                 words: WordLists | None = None, reference: Callable[[str, str], str] | None = None) -> None:
         self.forms = dict(forms if forms is not None else shipped_forms())
         self.status = status
         self.confirmation_minutes = {k.upper(): v for k, v in (confirmation_minutes or
@@ -87,6 +88,7 @@ class IntakeEngine:
         self.max_attempts = max(1, max_attempts)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.words = words or word_lists()
+        self.reference = reference
         self._field_words = {form.id: [(spec, len(w), word_pattern(w)) for spec in form.fields
                                        for w in {normalise(word) for word in spec.words()} if w]
                              for form in self.forms.values()}
@@ -363,7 +365,7 @@ class IntakeEngine:
             return IntakeStep("solved", self._join([*notes, solved.text]), state, faq_id=solved.faq_id,
                               reason=solved.check, findings=new, filled=filled or [],
                               packet=self.packet(form, state))
-        notes = [*notes, *(f.text for f in new)]
+        notes = [*notes, *(self._explained(f, state) for f in new)]
         pending = self._pending(form, state)
         if pending is not None:
             state.current, state.phase = pending.name, "collecting"
@@ -483,6 +485,11 @@ class IntakeEngine:
         options = "\n".join(f"{i}. {self._label(s, state)}: {self._display(s, state)}"
                             for i, s in enumerate(self._answered(form, state), 1))
         return self._t("which_field", state, options=options)
+
+    def _explained(self, finding: Finding, state: IntakeState) -> str:
+        """A finding's explanation followed by its FAQ entry's procedure (when the caller can look it up)."""
+        procedure = self.reference(finding.faq_id, state.language) if self.reference and finding.faq_id else ""
+        return self._join([finding.text, procedure])
 
     @staticmethod
     def _join(parts: list[str]) -> str:

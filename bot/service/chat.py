@@ -86,21 +86,43 @@ class ChatService:
     def _turn_sync(self, session_id: str, text: str, lang: str | None) -> ChatOutcome:
         session = self.store.get(session_id)   # fresh state: another request may have changed it
         assistant = self.holder.current
-        if session.status == "human":
-            guarded = assistant.redact(text)
-            stored = self.store.record_turn(session.id, guarded.text, None, session.state)
-            return ChatOutcome(session, None, None, stored, "human")
         state = session.state
+        if session.status == "human":
+            return self._while_human(session, text, lang)
         result = assistant.ask(text, lang=lang, state=state)
         prepared = None
         if result.action == "handoff":
-            prepared = self.desk.prepare(session, result)
+            extra = {"intake": result.intake_packet} if result.intake_packet else None
+            prepared = self.desk.prepare(session, result, extra=extra)
             result.reply = f"{result.reply}\n\n{prepared.notice}"
         stored = self.store.record_turn(session.id, result.user_text, result, state,
-                                        bot_details={"title": result.title},
+                                        bot_details=self._details(result),
                                         handoff=prepared.fields if prepared else None)
         session.language = state.language
         return ChatOutcome(session, None, result, stored, "human" if prepared else "bot")
+
+    def _while_human(self, session: SessionRecord, text: str, lang: str | None) -> ChatOutcome:
+        """A message while the conversation waits for or talks to a person: forwarded to the agents. While an
+        urgent intake form is still asking and no agent has claimed the handoff, the form answers too and its
+        record in the handoff packet grows with each answer."""
+        state = session.state
+        handoff = self.desk.handoffs.latest_for_session(session.id) if state.intake else None
+        if handoff is not None and handoff.status != "queued":
+            state.intake = None   # an agent has taken over: the person asks from now on
+        result = self.holder.current.intake_turn(text, state, lang=lang) if state.intake and handoff else None
+        if result is None or handoff is None:
+            guarded = self.holder.current.redact(text)
+            stored = self.store.record_turn(session.id, guarded.text, None, state)
+            return ChatOutcome(session, None, None, stored, "human")
+        if result.intake_packet:
+            self.desk.handoffs.amend_packet(handoff.id, "intake", result.intake_packet)
+        stored = self.store.record_turn(session.id, result.user_text, result, state, bot_details=self._details(result))
+        return ChatOutcome(session, None, result, stored, "human")
+
+    @staticmethod
+    def _details(result: TurnResult) -> dict[str, Any]:
+        """What a bot message stores beside the decision: the answered entry's title and the intake step."""
+        return {"title": result.title, "intake": result.intake}
 
     async def request_human(self, session: SessionRecord) -> dict[str, Any]:
         """The user pressed "talk to a person": open a handoff unless one is already open."""
@@ -116,8 +138,13 @@ class ChatService:
         session = self.store.get(session_id)
         if session.status == "human":
             raise ConflictError("a person is already handling or about to handle this conversation")
-        language = session.state.language or session.language or self.holder.settings.languages.default
-        prepared = self.desk.prepare(session, None, requested=True)
+        state = session.state
+        language = state.language or session.language or self.holder.settings.languages.default
+        interrupted = self.holder.current.intake.interrupt(state)   # a running form's answers go with it
+        prepared = self.desk.prepare(session, None, requested=True,
+                                     extra={"intake": interrupted} if interrupted else None)
+        if interrupted:
+            self.store.save_state(session_id, state)
         reply = f"{self.holder.current.localizer.message('handoff', language)}\n\n{prepared.notice}"
         handoff_id = self.store.open_handoff(session_id, prepared.fields, system_text=reply)
         messages = self.store.messages(session_id)

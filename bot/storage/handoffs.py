@@ -94,6 +94,15 @@ class HandoffStore:
             agent = session.get(ApiToken, row.agent_id) if row.agent_id else None
             return _record(row, agent.name if agent else None)
 
+    def amend_packet(self, handoff_id: str, key: str, value: Any) -> None:
+        """Set `key` of an open handoff's packet (e.g. the intake record as the user answers after the handoff
+        opened). The row is locked while it changes, so two amendments never lose each other's key."""
+        with self.db.session() as session:
+            row = session.scalar(select(Handoff).where(Handoff.id == handoff_id).with_for_update())
+            if row is None:
+                raise NotFoundError(f"handoff {handoff_id!r} does not exist")
+            row.packet = {**(row.packet or {}), key: value}   # a new dict: JSON columns track assignment only
+
     def queue(self, status: str = "queued", *, team: str | None = None, limit: int = 200) -> list[HandoffRecord]:
         """Handoffs of one status in queue order: highest priority first, then longest waiting."""
         query = select(Handoff, ApiToken.name).outerjoin(ApiToken, Handoff.agent_id == ApiToken.id).where(

@@ -33,10 +33,19 @@ def test_answer_in_user_language_with_fallback(assistant):
     assert "Kestrel" in assistant.ask("what is the anti-phishing code").reply
 
 
-def test_handoff_flagged_entry(assistant):
+def test_handoff_flagged_entry_starts_its_intake_form_first(assistant):
     result = assistant.ask("forgot the XRP destination tag")
     assert result.faq_id == "deposit.wrong_network"
-    assert result.action == "handoff"
+    assert result.action == "intake"   # the form asks the agent's questions, then hands off
+    assert "entry_flagged_handoff" in result.reasons
+    assert result.intake is not None and result.intake["form"] == "wrong_network"
+
+
+def test_handoff_flagged_entry_hands_off_at_once_without_intake(settings):
+    build_index(settings, progress=False, intents_dir=None)
+    bot = Assistant(settings.model_copy(update={"intake": settings.intake.model_copy(update={"enabled": False})}))
+    result = bot.ask("forgot the XRP destination tag")
+    assert result.action == "handoff" and result.intake is None
     assert "entry_flagged_handoff" in result.reasons
 
 
