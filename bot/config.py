@@ -217,6 +217,28 @@ class HandoffSettings(_Section):
     webhook_timeout_seconds: float = Field(default=5.0, gt=0)
 
 
+class IntakeSettings(_Section):
+    """Guided intake: the forms asked before a handoff, and what their checks compare against."""
+
+    enabled: bool = True
+    # The operator's list of suspended deposits/withdrawals (re-read when it changes; missing = none).
+    status_file: Path = Path("ops/coin_status.yaml")
+    # Usual minutes until a deposit is credited, per network; merged over the built-in table.
+    confirmation_minutes: dict[str, int] = Field(default_factory=dict)
+    max_attempts: int = Field(default=2, ge=1, le=5)   # tries before an invalid answer is kept, marked
+
+    @field_validator("confirmation_minutes")
+    @classmethod
+    def _positive_minutes(cls, value: dict[str, int]) -> dict[str, int]:
+        bad = {network: minutes for network, minutes in value.items() if minutes <= 0}
+        if bad:
+            raise ValueError(f"confirmation minutes must be positive, got {bad}")
+        return {network.upper(): minutes for network, minutes in value.items()}
+
+
+_LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
 class Settings(_Section):
     """Every setting of the assistant; build it with `load_settings()`."""
 
@@ -231,6 +253,7 @@ class Settings(_Section):
     storage: StorageSettings
     service: ServiceSettings = ServiceSettings()
     handoff: HandoffSettings = HandoffSettings()
+    intake: IntakeSettings = IntakeSettings()
 
     def resolve(self, path: Path) -> Path:
         """An absolute path: relative paths in the config are relative to the project root."""
