@@ -8,6 +8,8 @@ Definitions (also written into the report so a reader never has to guess):
   nor any later answer of the session got a "not helpful". A conversation is resolved when one of its
   answers is (equivalently: its last answer is). Resolution rate = resolved conversations / conversations.
 - *Handoff rate* = conversations with a handoff (the bot's or the user's request) / conversations.
+- *Solved on the spot*: bot replies where a guided intake's check answered the case (reason `intake_solved:*`,
+  e.g. a deposit still confirming or a suspended coin): counted as answers, and here on their own too.
 - *Fallback rate* = bot replies with action `fallback` / bot replies. Bot replies count on their own day and
   language.
 - *Unanswered questions* (clustered): the user's message behind a `fallback` for out-of-scope, no candidates
@@ -26,6 +28,7 @@ from bot.authoring.clusters import QuestionPool
 
 FAILURE_MARKERS = ("out_of_scope", "no_candidates", "low_confidence")
 REJECTED = "clarification_rejected"
+SOLVED = "intake_solved"
 EXAMPLES = 3
 
 
@@ -54,6 +57,7 @@ class Counts:
     helpful: int = 0
     not_helpful: int = 0
     unanswered: int = 0
+    solved_on_the_spot: int = 0
 
     def rates(self) -> dict[str, float | None]:
         """Resolution, handoff and fallback rates (None when the denominator is zero)."""
@@ -148,6 +152,7 @@ class FigureBuilder:
             counts.answers += row.action == "answer"
             counts.clarifications += row.action == "clarify"
             counts.fallbacks += row.action == "fallback"
+            counts.solved_on_the_spot += any(str(r).startswith(SOLVED) for r in details.get("reasons") or [])
             counts.helpful += row.helpful is True
             counts.not_helpful += row.helpful is False
         if row.action == "answer" and row.faq_id:

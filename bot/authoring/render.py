@@ -29,7 +29,8 @@ img{max-width:100%}.note{color:#7a5c00}dl dt{font-weight:600}ul.q{margin:0;paddi
 TABLES = ("by_language", "by_day", "handoff_reasons", "least_helpful", "clusters")
 RATE_KEYS = ("resolution_rate", "handoff_rate", "fallback_rate")
 SLICE_COLUMNS = ("conversations", "resolved", "handed_off", "bot_replies", "answers", "resolved_answers",
-                 "clarifications", "fallbacks", "handoffs", "helpful", "not_helpful", "unanswered", *RATE_KEYS)
+                 "clarifications", "fallbacks", "handoffs", "helpful", "not_helpful", "unanswered",
+                 "solved_on_the_spot", *RATE_KEYS)
 
 
 def _pct(value: float | None) -> str:
@@ -114,6 +115,7 @@ def render_html(report: dict[str, Any], charts: dict[str, str | None] | None = N
     tiles = "".join(f'<div class="tile">{escape(label)}<b>{escape(value)}</b></div>' for label, value in (
         ("conversations", str(totals["conversations"])), ("resolution rate", _pct(totals["resolution_rate"])),
         ("handoff rate", _pct(totals["handoff_rate"])), ("fallback rate", _pct(totals["fallback_rate"])),
+        ("solved on the spot", str(totals.get("solved_on_the_spot", 0))),
         ("unanswered questions", str(totals["unanswered"])), ("messages read", str(report["messages"]))))
     notes = "".join(f'<p class="note">{escape(n)}</p>' for n in report.get("notes", []))
     reasons = _table(["reason", "handoffs", "share"], [[_cell(r["reason"]), _cell(r["count"]),

@@ -161,6 +161,12 @@ class IntakeEngine:
     def _collecting(self, form: FormSpec, state: IntakeState, message: str, found: list[Entity],
                     ctx: ParseContext, moment: datetime) -> IntakeStep:
         notes: list[str] = []
+        current = form.field(state.current) if state.current else None
+        # "I don't have it right now, sorry": a skip, although "sorry" corrects and "now" reads as a time.
+        if current is not None and all(e.detail == RELATIVE for e in found) and self.words.skips(
+                message, whole=current.kind in ("text", "enum")):
+            step = self._skip(form, state, current, moment, notes)
+            return step if step is not None else self._advance(form, state, moment, notes)
         correcting = self.words.corrects(message)
         named = self._named(form, state, message) if correcting else None
         if named is not None and named[0].name != state.current and named[0].name in state.answers:
@@ -169,7 +175,6 @@ class IntakeEngine:
                 return step
         filled, changed = self._fill(form, state, found, ctx, override=correcting, message=message)
         notes += self._updated(form, state, changed)
-        current = form.field(state.current) if state.current else None
         if current is not None and current.name not in filled and current.name not in changed:
             if not filled and not changed and self.words.skips(message, whole=current.kind in ("text", "enum")):
                 step = self._skip(form, state, current, moment, notes)
@@ -430,7 +435,8 @@ class IntakeEngine:
                     s.name) and state.marks.get(s.name) != "unchecked")
                 if given:
                     yield check, f"{given}|{network}", partial(_check_addresses, given, language, network, direction)
-            elif check == "suspension" and self.status is not None and answers.get("coin") and settled:
+            # Before the network is known only coin-wide suspensions match; the check runs again once it is.
+            elif check == "suspension" and self.status is not None and answers.get("coin"):
                 coin = str(answers["coin"])
                 yield check, f"{coin}|{network}", partial(check_suspension, self.status, coin, network, direction,
                                                           language, moment)

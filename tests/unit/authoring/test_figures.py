@@ -196,3 +196,15 @@ def test_turns_stored_by_the_conversation_store_are_read(tmp_path: Path):
     assert (totals["answers"], totals["not_helpful"], totals["unanswered"]) == (1, 1, 1)
     assert report["handoff_reasons"] == [{"reason": "repeated_failure", "count": 1, "share": 1.0}]
     assert report["least_helpful"][0]["comments"] == ["trop vague"]
+
+
+def test_cases_solved_on_the_spot_by_an_intake_check_are_counted(tmp_path: Path) -> None:
+    """A deposit still confirming, answered by the intake's check: an answer, resolved, and solved on the spot."""
+    with migrated(tmp_path) as db:
+        chat = Conversation(db, datetime.fromisoformat(f"{DAY1}T10:00:00"), "en")
+        chat.user("my deposit has not arrived")
+        chat.bot("intake", faq_id="deposit.not_arrived", reasons=["confident:0.91>=0.50"])
+        chat.user("USDT on TRC20, one minute ago")
+        chat.bot("answer", faq_id="deposit.not_arrived", reasons=["intake_solved:confirmation"])
+        totals = build_report(db, options=ReportOptions(clusters=False))["totals"]
+    assert (totals["solved_on_the_spot"], totals["resolved"], totals["conversations"]) == (1, 1, 1)
