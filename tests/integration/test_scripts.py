@@ -68,3 +68,16 @@ def test_paraphrase_evaluation_script(tmp_path):
     result = run("scripts/evaluate_paraphrases.py", env={"INDEX_DIR": str(tmp_path / "missing")})
     assert result.returncode == 1 and result.stderr.startswith("error: no index at")
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_bench_intake_measures_plain_and_intake_turns(shipped_index_dir, tmp_path):
+    out = tmp_path / "intake.json"
+    result = run("scripts/bench_intake.py", "--rounds", "1", "--json", str(out),
+                 env={"INDEX_DIR": str(shipped_index_dir)})
+    assert result.returncode == 0, result.stderr
+    numbers = json.loads(out.read_text())
+    assert numbers["plain_answer"]["turns"] == 12 and numbers["intake_opening"]["turns"] == 3
+    # Every answer of the three scripted conversations is an intake turn (none ends the form early).
+    assert numbers["intake_answer"]["turns"] == 19
+    assert isinstance(numbers["added_by_intake_answer_ms"], float)
