@@ -74,7 +74,7 @@ def _answer(runtime: ActionRuntime, tracker: Tracker, session: SessionRecord, te
     if handoff is not None:
         result.reply = f"{result.reply}\n\n{handoff.notice}"
     stored = runtime.conversations.record_turn(session.id, result.user_text, result, state,
-                                               bot_details={"title": result.title},
+                                               bot_details={"title": result.title, "intake": result.intake},
                                                handoff=handoff.fields if handoff else None)
     events = [SlotSet("faq_id", result.faq_id), SlotSet("faq_confidence", round(float(result.confidence), 4)),
               SlotSet("language", result.language)]
@@ -89,8 +89,11 @@ def _handoff(runtime: ActionRuntime, tracker: Tracker, session: SessionRecord,
              result: TurnResult) -> PreparedHandoff:
     """The handoff, with the tracker's (redacted) transcript ending with the message just answered."""
     redact = runtime.assistant.redact
+    extra = tracker_context(tracker, redact)
+    if result.intake_packet:   # a finished (or interrupted) intake form: its structured answers
+        extra["intake"] = result.intake_packet
     return runtime.desk.prepare(session, result, transcript=redacted_transcript(tracker, session.id, redact),
-                                extra=tracker_context(tracker, redact))
+                                extra=extra)
 
 
 def _forward(runtime: ActionRuntime, tracker: Tracker, session: SessionRecord, text: str) -> ActionReply:

@@ -174,3 +174,24 @@ def test_overlong_text_is_rejected_with_the_limit(runtime):
 
 def _session(conversation: RasaConversation) -> str:
     return session_id_for(Tracker.from_dict(conversation.tracker()), "test")
+
+
+def test_an_intake_form_runs_through_the_action_and_its_answers_reach_the_handoff(runtime):
+    """The form's progress is kept in our conversation state, so Rasa needs nothing but action_faq_answer."""
+    conversation = RasaConversation(sender()).user("forgot the XRP destination tag")
+    messages, events = run(conversation)
+    assert "What happened?" in messages[0]["text"] and "handoff_id" not in slots(events)
+    answers = {"issue": "the memo was missing", "coin": "XRP", "network": "XRP", "amount": "250 XRP",
+               "txid": "4f3c2a1b" * 8}
+    for _ in range(12):
+        intake = runtime.conversations.messages(_session(conversation))[-1].details["intake"]
+        if intake is None or intake["step"] == "summary":
+            break
+        conversation.action("action_faq_answer", events).user(answers.get(intake["field"] or "", "skip"))
+        messages, events = run(conversation)
+    conversation.action("action_faq_answer", events).user("yes")
+    _, events = run(conversation)
+    assert any(event["event"] == "pause" for event in events)
+    packet = runtime.handoffs.get(slots(events)["handoff_id"]).packet
+    assert packet["intake"]["form"] == "wrong_network" and packet["intake"]["fields"]["coin"] == "XRP"
+    assert packet["channel"]["name"] == "rasa"   # the tracker's context is kept beside the form's record
