@@ -110,7 +110,8 @@ def test_emergencies_hand_off_and_clarification_resolves(built):
     first = assistant.ask("提币没到账怎么办", state=state)
     if first.action == "clarify":
         chosen = assistant.ask("第二个", state=state)
-        assert chosen.action == "answer" and chosen.faq_id == first.options[1]["faq_id"]
+        # An entry with an intake form answers and then starts asking its questions.
+        assert chosen.action in ("answer", "intake") and chosen.faq_id == first.options[1]["faq_id"]
     else:
         assert first.faq_id == "withdraw.not_arrived"
 
