@@ -239,6 +239,71 @@ class IntakeSettings(_Section):
 _LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
+class EmailSettings(_Section):
+    """Ticket updates by e-mail: the SMTP server, the sender, and how hard to try (off unless enabled)."""
+
+    enabled: bool = False
+    host: str = Field(default="localhost", min_length=1)
+    port: int = Field(default=587, gt=0, lt=65536)
+    security: Literal["none", "starttls", "ssl"] = "starttls"
+    username: str | None = None
+    password_env: str | None = Field(default=None, description="environment variable holding the SMTP password")
+    from_address: str | None = None
+    from_name: str | None = None   # default: "<exchange_name> Support"
+    timeout_seconds: float = Field(default=10.0, gt=0)
+    attempts: int = Field(default=4, ge=1, le=10)
+    retry_base_seconds: float = Field(default=5.0, ge=0)   # doubled after each failed attempt
+    answered_delay_seconds: float = Field(default=60.0, ge=0)   # replies written meanwhile join the same e-mail
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_password_in_config(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "password" in data:
+            raise ValueError("do not put the SMTP password in the config: set password_env to the name of an "
+                             "environment variable that holds it")
+        return data
+
+    @model_validator(mode="after")
+    def _safe(self) -> EmailSettings:
+        if self.enabled and not self.from_address:
+            raise ValueError("enabled needs from_address, the address ticket e-mails come from "
+                             "(e.g. support@kestrel.example)")
+        if self.from_address:
+            from email_validator import EmailNotValidError, validate_email
+
+            try:
+                validate_email(self.from_address, check_deliverability=False, allow_smtputf8=False)
+            except EmailNotValidError as exc:
+                raise ValueError(f"from_address {self.from_address!r} is not an e-mail address: {exc}") from None
+        if any(c in (self.from_name or "") for c in "\r\n"):
+            raise ValueError("from_name must be a single line")
+        if self.username and not self.password_env:
+            raise ValueError("username needs password_env: the name of the environment variable holding the "
+                             "SMTP password")
+        if self.password_env and not self.username:
+            raise ValueError("password_env is set but username is not: set the SMTP login name too")
+        if self.username and self.security == "none" and self.host not in _LOOPBACK_HOSTS:
+            raise ValueError(f"security none would send the SMTP password unencrypted to {self.host}: "
+                             "use starttls or ssl")
+        return self
+
+
+AttachmentKind = Literal["image", "pdf", "text"]
+ATTACHMENT_KINDS: tuple[AttachmentKind, ...] = ("image", "pdf", "text")
+
+
+class AttachmentSettings(_Section):
+    """Files users send (screenshots, logs): where the cleaned bytes are kept and what is accepted."""
+
+    dir: Path = Path("var/attachments")   # relative paths are relative to the project root
+    max_bytes: int = Field(default=5 * 1024 * 1024, gt=0)   # per file, as uploaded
+    # Text is scanned for secrets before it is stored (about 3 s of CPU per MiB): a smaller limit.
+    max_text_bytes: int = Field(default=512 * 1024, gt=0)
+    max_per_session: int = Field(default=20, ge=1)
+    max_pixels: int = Field(default=40_000_000, gt=0)   # width x height; larger images are refused, never decoded
+    kinds: list[AttachmentKind] = Field(default_factory=lambda: list(ATTACHMENT_KINDS), min_length=1)
+
+
 class Settings(_Section):
     """Every setting of the assistant; build it with `load_settings()`."""
 
@@ -253,7 +318,9 @@ class Settings(_Section):
     storage: StorageSettings
     service: ServiceSettings = ServiceSettings()
     handoff: HandoffSettings = HandoffSettings()
+    email: EmailSettings = EmailSettings()
     intake: IntakeSettings = IntakeSettings()
+    attachments: AttachmentSettings = AttachmentSettings()
 
     def resolve(self, path: Path) -> Path:
         """An absolute path: relative paths in the config are relative to the project root."""

@@ -22,6 +22,7 @@ def make_settings(tmp_path: Path, **overrides: str) -> Settings:
         "BOT__KNOWLEDGE_BASE__REQUIRED_LANGUAGES": "[en]",
         "BOT__ENVIRONMENT": "test",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}",
+        "BOT__ATTACHMENTS__DIR": str(tmp_path / "attachments"),
     }
     environ.update({f"BOT__{k.upper()}": v for k, v in overrides.items()})
     return load_settings(environ=environ)

@@ -1,5 +1,6 @@
 """Guided intake: collect the facts an agent needs (forms in `forms/*.yaml`), check what can be checked, and
-hand structured fields to the handoff. See `engine.IntakeEngine` and notes/intake.md."""
+hand structured fields to the handoff. See `engine.IntakeEngine`, and `dialogue.IntakeDialogue` for how the
+assistant's turns use it."""
 
 from bot.intake.checks import DEFAULT_CONFIRMATION_MINUTES, Finding
 from bot.intake.engine import IntakeEngine

@@ -12,6 +12,7 @@ from bot.handoff.routing import Router
 from bot.service.chat import ChatService
 from bot.service.handoff_events import HandoffEvents
 from bot.storage.api_tokens import Principal
+from bot.storage.attachments import AttachmentStore
 from bot.storage.handoffs import STATUSES, HandoffRecord, HandoffStore
 
 
@@ -36,10 +37,11 @@ class AgentService:
         return [r.public() for r in records if kind is None or r.kind == kind]
 
     async def detail(self, handoff_id: str) -> dict[str, Any]:
-        """One handoff with its packet and the conversation's current transcript."""
+        """One handoff with its packet, the conversation's current transcript and its attachments."""
         record = await run_in_threadpool(self.handoffs.get, handoff_id)
         messages = await run_in_threadpool(self.chat.store.messages, record.session_id)
-        return record.public() | {"transcript": [m.public() for m in messages]}
+        attachments = await run_in_threadpool(AttachmentStore(self.handoffs.db).refs, record.session_id)
+        return record.public() | {"transcript": [m.public() for m in messages], "attachments": attachments}
 
     async def claim(self, handoff_id: str, agent: Principal) -> dict[str, Any]:
         """Take the handoff: exactly one agent wins; the user is told who joined."""
@@ -49,21 +51,28 @@ class AgentService:
         return record.public()
 
     async def reply(self, handoff_id: str, agent: Principal, text: str) -> dict[str, Any]:
-        """The owning agent's message, redacted like every message, delivered live to the user."""
+        """The owning agent's message, redacted like every message, delivered live to the user; the first reply
+        on a ticket since the user last wrote also says the ticket was answered (and starts its e-mail)."""
         record = await run_in_threadpool(self.handoffs.require_owner, handoff_id, agent.id,
                                          admin=agent.role == "admin")
         guarded = await run_in_threadpool(self.chat.holder.current.redact, text)
-        return await self.chat.post(record.session_id, "agent", guarded.text,
-                                    {"agent": agent.name, "handoff_id": handoff_id})
+        message = await self.chat.post(record.session_id, "agent", guarded.text,
+                                       {"agent": agent.name, "handoff_id": handoff_id})
+        if await self.events.ticket_answered(record, message["id"]):
+            await self._system(record, "ticket_answered", ticket=record.ticket or "")
+        return message
 
     async def resolve(self, handoff_id: str, agent: Principal) -> dict[str, Any]:
         """Close the handoff; the bot answers the user again."""
         record = await run_in_threadpool(self.handoffs.resolve, handoff_id, agent.id, admin=agent.role == "admin")
         session = await run_in_threadpool(self.chat.store.get, record.session_id)
         state = session.state
-        state.consecutive_failures, state.offered = 0, []
+        state.consecutive_failures, state.offered, state.intake = 0, [], None
         await run_in_threadpool(self.chat.store.save_state, record.session_id, state)
-        await self._system(record, "handoff_resolved")
+        if record.kind == "ticket":
+            await self._system(record, "ticket_closed", ticket=record.ticket or "")
+        else:
+            await self._system(record, "handoff_resolved")
         await self.events.handoff_changed(handoff_id, "resolved")
         return record.public()
 

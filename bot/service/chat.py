@@ -35,12 +35,13 @@ class ChatOutcome:
         body: dict[str, Any] = self.result.to_dict() if self.result else {
             "action": "queued", "faq_id": None, "candidates": [], "confidence": 0.0,
             "language": self.session.language, "intent": None, "reply": "", "reasons": ["human_owned"],
-            "flags": [], "options": [], "entities": [], "title": None}
+            "flags": [], "options": [], "entities": [], "title": None, "intake": None}
         body["session_id"] = self.session.id
         if self.token is not None:
             body["session_token"] = self.token
         body["message_id"] = self.stored.bot_message.id if self.stored.bot_message else None
         body["handoff_id"] = self.stored.handoff_id
+        body["ticket"] = self.stored.ticket
         body["status"] = self.status
         return body
 

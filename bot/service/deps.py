@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
+from bot.attachments.service import AttachmentService
 from bot.config import Settings
 from bot.handoff.webhooks import WebhookSender
 from bot.service.agents import AgentService
+from bot.service.canned import CannedReplies
 from bot.service.chat import ChatService
 from bot.service.holder import AssistantHolder
 from bot.service.metrics import ServiceMetrics
@@ -31,6 +33,8 @@ class Services:
     metrics: ServiceMetrics
     agents: AgentService
     webhooks: WebhookSender
+    attachments: AttachmentService
+    canned: CannedReplies
 
 
 def services(request: Request) -> Services:

@@ -9,7 +9,7 @@ LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
 
 
 class ServiceMetrics:
-    """Turns by action and language, turn and request latency, handoffs, errors, reloads."""
+    """Turns by action and language, turn and request latency, handoffs, errors, reloads, ticket e-mails."""
 
     content_type = CONTENT_TYPE_LATEST
 
@@ -29,6 +29,8 @@ class ServiceMetrics:
                              registry=self.registry)
         self.reloads = Counter("cryptodesk_reloads_total", "Index reloads, by outcome", ["outcome"],
                                registry=self.registry)
+        self.emails = Counter("cryptodesk_emails_total", "Ticket e-mails, by event (opened, answered, closed) and "
+                              "final outcome (sent, failed)", ["event", "outcome"], registry=self.registry)
 
     def render(self) -> bytes:
         """The exposition text."""

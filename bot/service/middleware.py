@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
+from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.attachments.units import human_size
+from bot.config import Settings
 from bot.errors import PayloadTooLargeError
 from bot.service.logs import request_id
 from bot.service.metrics import ServiceMetrics
@@ -24,18 +28,48 @@ SECURITY_HEADERS = [
 PAGE_POLICY = (b"content-security-policy", b"default-src 'self'; script-src 'self'; style-src 'self'; "
                b"connect-src 'self' ws: wss:; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; "
                b"form-action 'self'")
+# The agent console shows attachment thumbnails from blob: URLs it makes from files fetched with its token.
+AGENT_PAGE_POLICY = (PAGE_POLICY[0], PAGE_POLICY[1].replace(b"img-src 'self' data:", b"img-src 'self' data: blob:"))
+AGENT_PAGE = "/agent"
 # The embeddable script and its stylesheet are loaded by other sites.
 EMBEDDABLE = ("/static/widget.js", "/static/widget.css")
 DOCS = ("/docs", "/redoc")
+
+
+UPLOAD_PATH = re.compile(r"\A/v1/sessions/[^/]+/attachments/?\Z")
+# Room for the multipart framing around the file: boundaries, part headers, a long file name.
+MULTIPART_OVERHEAD_BYTES = 16 * 1024
+
+
+@dataclass(frozen=True)
+class BodyLimits:
+    """The one place that decides how large a request body may be: attachment uploads get the file limit
+    plus multipart framing, everything else `service.max_body_bytes`."""
+
+    default: int
+    upload_file: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> BodyLimits:
+        """The limits the settings ask for."""
+        return cls(settings.service.max_body_bytes, settings.attachments.max_bytes)
+
+    def for_request(self, method: str, path: str) -> tuple[int, str]:
+        """The byte limit of this request's body, and the 413 message when it is passed."""
+        if method == "POST" and UPLOAD_PATH.match(path):
+            return (self.upload_file + MULTIPART_OVERHEAD_BYTES,
+                    f"the upload is too large; files may be up to {human_size(self.upload_file)}: crop the "
+                    "screenshot or send only the relevant part of the log")
+        return self.default, f"request body is over {self.default} bytes; send a shorter message"
 
 
 class ServiceMiddleware:
     """Wraps each HTTP request: assigns a request id, rejects oversized bodies with 413, adds security
     headers (a strict CSP on pages), measures latency and writes one JSON access-log line."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, metrics: ServiceMetrics) -> None:
+    def __init__(self, app: ASGIApp, *, limits: BodyLimits, metrics: ServiceMetrics) -> None:
         self.app = app
-        self.max_body_bytes = max_body_bytes
+        self.limits = limits
         self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -51,8 +85,7 @@ class ServiceMiddleware:
         started = time.perf_counter()
         status_holder = {"status": 500}
         path = scope.get("path", "")
-        limit = self.max_body_bytes
-        too_large = f"request body is over {limit} bytes; send a shorter message"
+        limit, too_large = self.limits.for_request(scope.get("method", ""), path)
         # Set when a streamed (chunked) body passes the limit: whatever the app then answers (FastAPI turns the
         # receive error into a 400 "error parsing the body") is replaced by the 413.
         overflow = {"seen": False, "answered": False, "started": False}
@@ -63,7 +96,7 @@ class ServiceMiddleware:
                 status_holder["status"] = message["status"]
                 extra = [(b"x-request-id", rid.encode("latin-1")), *SECURITY_HEADERS]
                 if not path.startswith(("/v1/", "/metrics", "/healthz", "/readyz", *EMBEDDABLE, *DOCS)):
-                    extra.append(PAGE_POLICY)
+                    extra.append(AGENT_PAGE_POLICY if path == AGENT_PAGE else PAGE_POLICY)
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 

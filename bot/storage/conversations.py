@@ -21,10 +21,16 @@ SESSION_ID_CHARS = 36   # the column's width: a UUID
 
 @dataclass(frozen=True)
 class UserInfo:
-    """What the embedding site tells us about the user: exchange uid and VIP tier, both optional."""
+    """What the embedding site tells us about the user: exchange uid and VIP tier, both optional.
+
+    `email` (where ticket updates go) is only read when a session is created: it is stored as the session's
+    contact address (see `contact_email`) and never loaded back into this record, so it cannot travel into
+    handoff packets, webhooks or logs with the rest of the user's details.
+    """
 
     uid: str | None = None
     tier: str | None = None
+    email: str | None = None
 
 
 @dataclass
@@ -72,6 +78,7 @@ class StoredTurn:
     user_message: MessageRecord
     bot_message: MessageRecord | None
     handoff_id: str | None
+    ticket: str | None = None   # the ticket number when the handoff became an off-hours ticket
 
 
 def _state_from(data: dict[str, Any] | None) -> ConversationState:
@@ -102,7 +109,8 @@ class ConversationStore:
         token = new_token()
         user = user or UserInfo()
         row = ChatSession(id=str(uuid.uuid4()), token_hash=token_digest(token), user_uid=user.uid,
-                          user_tier=user.tier, state={}, status="bot", created_at=utcnow(), updated_at=utcnow())
+                          user_tier=user.tier, contact_email=user.email, state={}, status="bot", created_at=utcnow(),
+                          updated_at=utcnow())
         with self.db.session() as session:
             session.add(row)
         return _record(row), token
@@ -175,7 +183,8 @@ class ConversationStore:
             row.language = state.language or row.language
             row.updated_at = now
             session.flush()
-            return StoredTurn(_message(user), _message(bot) if bot else None, handoff_id)
+            return StoredTurn(_message(user), _message(bot) if bot else None, handoff_id,
+                              handoff.get("ticket") if handoff else None)
 
     def open_handoff(self, session_id: str, fields: dict[str, Any], *, system_text: str) -> str:
         """Queue a handoff the user asked for, tell them in a system message, and mark the session human."""
@@ -209,6 +218,30 @@ class ConversationStore:
             rows = session.scalars(select(Message).where(Message.session_id == session_id, Message.id > after_id)
                                    .order_by(Message.id).limit(limit))
             return [_message(row) for row in rows]
+
+    def messages_before(self, session_id: str, before_id: int, *, limit: int = 50) -> list[MessageRecord]:
+        """Up to `limit` messages just before message `before_id`, oldest first."""
+        with self.db.session() as session:
+            rows = session.scalars(select(Message).where(Message.session_id == session_id, Message.id < before_id)
+                                   .order_by(Message.id.desc()).limit(limit))
+            return [_message(row) for row in reversed(list(rows))]
+
+    def contact_email(self, session_id: str) -> str | None:
+        """Where the session's ticket updates are e-mailed, if the user gave an address."""
+        with self.db.session() as session:
+            row = session.get(ChatSession, session_id)
+            if row is None:
+                raise NotFoundError(f"session {session_id!r} does not exist")
+            return row.contact_email
+
+    def set_contact_email(self, session_id: str, address: str | None) -> str | None:
+        """Store (or, with None, remove) the session's contact address; returns the previous one."""
+        with self.db.session() as session:
+            row = session.get(ChatSession, session_id)
+            if row is None:
+                raise NotFoundError(f"session {session_id!r} does not exist")
+            previous, row.contact_email, row.updated_at = row.contact_email, address, utcnow()
+            return previous
 
     def save_state(self, session_id: str, state: ConversationState, *, status: str | None = None) -> None:
         """Persist the policy's state (and the bot/human status when given)."""

@@ -59,6 +59,8 @@ class ChatSession(Base):
     user_tier: Mapped[str | None] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default="bot")   # bot | human
     state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Where ticket updates are e-mailed, when the user gave an address (a contact, not a secret).
+    contact_email: Mapped[str | None] = mapped_column(String(254))
 
 
 class Message(Base):
@@ -115,6 +117,25 @@ class Handoff(Base):
     kind: Mapped[str] = mapped_column(String(16), default="live", server_default="live")   # live | ticket
     ticket: Mapped[str | None] = mapped_column(String(32))
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))   # promised reply time of a ticket
+
+
+class Attachment(Base):
+    """A file the user sent (screenshot, log); the bytes live in the attachment storage under `storage_key`,
+    already cleaned (image metadata stripped, text redacted)."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("chat_sessions.id", ondelete="CASCADE"), index=True)
+    handoff_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    kind: Mapped[str] = mapped_column(String(16))            # image | pdf | text
+    content_type: Mapped[str] = mapped_column(String(64))    # from the content, never from the file name
+    size: Mapped[int] = mapped_column(Integer)               # bytes as stored (after cleaning)
+    sha256: Mapped[str] = mapped_column(String(64))          # of the stored bytes
+    storage_key: Mapped[str] = mapped_column(String(255))
+    filename: Mapped[str] = mapped_column(String(255), default="")   # display name, sanitised and redacted
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)   # what cleaning removed, redaction kinds
 
 
 class TicketNumber(Base):

@@ -48,7 +48,8 @@ async def chat(body: ChatIn, request: Request, x_session_token: str | None = TOK
     token = None
     _validate_lang(svc, body.lang)   # here too for turns the bot does not answer (a person owns the session)
     if body.session_id is None:
-        user = UserInfo(body.user.uid, body.user.tier) if body.user else None   # type: ignore[arg-type]
+        user = (UserInfo(body.user.uid, body.user.tier, body.user.email)   # type: ignore[arg-type]
+                if body.user else None)
         clean_text(body.text)   # reject bad input before a session is created for it
         session, token = await svc.chat.open_session(user)
     else:
@@ -94,7 +95,9 @@ async def request_human(session_id: str, request: Request, body: HandoffRequestI
     svc = services(request)
     session = await _session(svc, session_id, x_session_token)
     limit_session(svc, session.id)
-    return await svc.chat.request_human(session)
+    opened = await svc.chat.request_human(session)
+    record = await run_in_threadpool(svc.agents.handoffs.get, opened["handoff_id"])
+    return opened | {"ticket": record.ticket}
 
 
 @router.websocket("/ws/{session_id}")

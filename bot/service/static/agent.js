@@ -21,7 +21,7 @@
   const VIP_PRIORITY = 10;
   const ROLE_LABELS = { user: "User", bot: "Assistant", agent: "Agent", system: "System" };
   const PACKET_KNOWN = new Set(["session_id", "reason", "language", "user", "intent", "confidence", "reasons",
-    "flags", "candidates", "entities", "transcript", "summary", "route"]);
+    "flags", "candidates", "entities", "transcript", "summary", "route", "intake"]);
 
   const $ = (id) => document.getElementById(id);
   const ui = {
@@ -397,6 +397,7 @@
     }
     if (data.type === "message" && data.message && state.current && data.session_id === state.current.session_id) {
       addMessage(data.message);
+      attachmentsNotice(data.message);
     }
   }
 
@@ -649,6 +650,7 @@
     state.current = item;
     state.shownMessages = new Set();
     clear(ui.transcript);
+    attachmentsReset();
     say(ui.actionMessage, "");
     show(ui.placeholder, false);
     show(ui.convBody, true);
@@ -671,6 +673,8 @@
     clear(ui.packet);
     show(ui.convBody, false);
     show(ui.placeholder, true);
+    kbSync();
+    attachmentsReset();
   }
 
   async function refreshDetail() {
@@ -691,6 +695,7 @@
       renderHeader();
       renderPacket(data.packet || {});
       transcript.forEach(addMessage);
+      renderAttachments(id, data.attachments);
     } catch (error) {
       if (!(error instanceof AuthFailure) && state.current && state.current.id === id) {
         say(ui.actionMessage, "Could not load the conversation: " + describe(error), "error");
@@ -736,6 +741,7 @@
     ui.transferTeam.disabled = !mine;
     ui.replyText.disabled = !mine;
     ui.replyButton.disabled = !mine;
+    kbSync();
     if (item.status === "queued") {
       ui.replyHint.textContent = "Claim the conversation to reply.";
     } else if (item.status === "resolved") {
@@ -824,6 +830,8 @@
       ui.packet.appendChild(table);
     }
 
+    renderIntake(packet.intake);
+
     const extra = Object.keys(packet).filter(function (key) { return !PACKET_KNOWN.has(key); });
     if (extra.length) {
       ui.packet.appendChild(el("h4", "ac-mini-title", "More"));
@@ -834,6 +842,50 @@
         more.appendChild(el("dd", "ac-mono", typeof value === "string" ? value : JSON.stringify(value)));
       });
       ui.packet.appendChild(more);
+    }
+  }
+
+  // The guided intake's record: the facts the user gave (labels in English), what the checks found, changes.
+  function renderIntake(intake) {
+    if (!intake || typeof intake !== "object" || !intake.fields) {
+      return;
+    }
+    const status = intake.interrupted ? "interrupted" : intake.confirmed ? "confirmed by the user" : "in progress";
+    const title = el("h4", "ac-mini-title", "Intake: " + humanize(intake.form || "form") + " (" + status + ")");
+    ui.packet.appendChild(title);
+    const table = el("table", "ac-entities ac-intake");
+    const tbody = el("tbody");
+    const labels = intake.labels || {};
+    const marks = intake.marks || {};
+    Object.keys(intake.fields).forEach(function (name) {
+      const row = el("tr");
+      const th = el("th", null, labels[name] || humanize(name));
+      th.scope = "row";
+      row.appendChild(th);
+      const value = intake.fields[name];
+      row.appendChild(el("td", "ac-mono ac-value", value === null ? "—" : String(value)));
+      row.appendChild(el("td", marks[name] ? "ac-intake-mark" : null, marks[name] ? humanize(marks[name]) : ""));
+      tbody.appendChild(row);
+    });
+    table.appendChild(tbody);
+    ui.packet.appendChild(table);
+    const findings = Array.isArray(intake.findings) ? intake.findings : [];
+    if (findings.length) {
+      const ul = el("ul", "ac-intake-findings");
+      findings.forEach(function (finding) {
+        ul.appendChild(el("li", null, humanize(finding.check || "check") + " → " + (finding.faq_id || "") +
+          (finding.solves ? " (answers the case)" : "")));
+      });
+      ui.packet.appendChild(ul);
+    }
+    const corrections = Array.isArray(intake.corrections) ? intake.corrections : [];
+    if (corrections.length) {
+      const ul = el("ul", "ac-intake-corrections");
+      corrections.forEach(function (change) {
+        ul.appendChild(el("li", null, "Changed " + (labels[change.field] || humanize(change.field)) + ": " +
+          String(change.old) + " → " + String(change.new)));
+      });
+      ui.packet.appendChild(ul);
     }
   }
 
@@ -1002,6 +1054,418 @@
     renderHeader();
     refreshDetail();
     scheduleRefresh();
+  }
+
+  // ------------------------------------------------------------------ knowledge base (canned replies)
+  //
+  // Search the knowledge base in any language, read the results in the agent's language, and insert the answer
+  // worded for the user (the open handoff's language) into the reply box. Inserting never sends.
+
+  const KB_LANG_KEY = "kestrel.agent.kblang";
+  const KB_PREVIEW_CHARS = 220;
+  const kbUi = {
+    form: $("kb-form"), query: $("kb-query"), agentLang: $("kb-agent-lang"), button: $("kb-button"),
+    target: $("kb-target"), message: $("kb-message"), results: $("kb-results")
+  };
+  const kb = {
+    languages: null,         // codes the service words answers in, once loaded
+    defaultLang: "en",
+    loading: null,           // the languages request in flight
+    handoffId: null,         // the handoff the shown results were worded for
+    lastQuery: "",
+    seq: 0
+  };
+
+  function kbLanguageName(code) {
+    // Each language in its own name ("Español"); Chinese by script, as the service tells the two apart.
+    const tag = code === "zh-CN" ? "zh-Hans" : code === "zh-TW" ? "zh-Hant" : code;
+    try {
+      const name = new Intl.DisplayNames([code], { type: "language" }).of(tag);
+      if (name && name !== tag) {
+        return name.charAt(0).toLocaleUpperCase(code) + name.slice(1);
+      }
+    } catch (error) { /* no Intl.DisplayNames: show the code */ }
+    return code;
+  }
+
+  function kbMatchLanguage(code, supported) {
+    const lower = String(code || "").trim().toLowerCase();
+    if (!lower) {
+      return null;
+    }
+    if (lower.indexOf("zh") === 0) {
+      const chinese = /(tw|hk|mo|hant)/.test(lower) ? "zh-TW" : "zh-CN";
+      return supported.includes(chinese) ? chinese : null;
+    }
+    const base = lower.split(/[-_]/)[0];
+    return supported.find(function (item) { return item.toLowerCase() === base; }) || null;
+  }
+
+  function kbInitialAgentLang(supported) {
+    let saved = null;
+    try {
+      saved = sessionStorage.getItem(KB_LANG_KEY);
+    } catch (error) { /* storage disabled */ }
+    const candidates = [saved].concat(navigator.languages || [], [navigator.language]);
+    for (const candidate of candidates) {
+      const match = kbMatchLanguage(candidate, supported);
+      if (match) {
+        return match;
+      }
+    }
+    return supported.includes("en") ? "en" : kb.defaultLang;
+  }
+
+  async function kbLoadLanguages() {
+    if (kb.languages || kb.loading || !state.token) {
+      return kb.loading;
+    }
+    kb.loading = (async function () {
+      try {
+        const data = await api("GET", "/v1/agent/kb/languages");
+        kb.languages = Array.isArray(data.languages) ? data.languages : [];
+        kb.defaultLang = data.default || kb.defaultLang;
+        clear(kbUi.agentLang);
+        kb.languages.forEach(function (code) {
+          const option = el("option", null, kbLanguageName(code));
+          option.value = code;
+          option.lang = code;
+          kbUi.agentLang.appendChild(option);
+        });
+        kbUi.agentLang.value = kbInitialAgentLang(kb.languages);
+        kbRenderTarget();
+      } catch (error) {
+        if (!(error instanceof AuthFailure)) {
+          kbSay("Could not load the knowledge-base languages: " + describe(error), "error");
+        }
+      } finally {
+        kb.loading = null;
+      }
+    })();
+    return kb.loading;
+  }
+
+  function kbUserLang() {
+    return (state.current && state.current.language) || kb.defaultLang;
+  }
+
+  function kbSay(text, kind) {
+    kbUi.message.textContent = text || "";
+    kbUi.message.hidden = !text;
+    kbUi.message.classList.toggle("ac-kb-error", kind === "error");
+  }
+
+  function kbRenderTarget() {
+    clear(kbUi.target);
+    if (!state.current) {
+      return;
+    }
+    const lang = kbUserLang();
+    kbUi.target.appendChild(document.createTextNode("Inserting in: "));
+    const name = el("strong", "ac-kb-target-lang", kbLanguageName(lang));
+    name.lang = lang;
+    kbUi.target.appendChild(name);
+  }
+
+  // Called whenever the open conversation is drawn or closed: results belong to one handoff's language.
+  function kbSync() {
+    const id = state.current ? state.current.id : null;
+    if (id !== kb.handoffId) {
+      kb.handoffId = id;
+      kb.seq++;
+      clear(kbUi.results);
+      kbSay("");
+    }
+    kbRenderTarget();
+    kbLoadLanguages();
+  }
+
+  async function kbSearch() {
+    const query = kbUi.query.value.trim();
+    if (!state.current) {
+      return;
+    }
+    if (!query) {
+      kbSay("Type a few words to search for.", "error");
+      kbUi.query.focus();
+      return;
+    }
+    await kbLoadLanguages();
+    const handoffId = state.current.id;
+    const params = new URLSearchParams({ q: query, lang: kbUserLang(), limit: "5" });
+    if (kbUi.agentLang.value) {
+      params.set("agent_lang", kbUi.agentLang.value);
+    }
+    const seq = ++kb.seq;
+    kb.lastQuery = query;
+    kbUi.results.setAttribute("aria-busy", "true");
+    kbSay("Searching…");
+    try {
+      const data = await api("GET", "/v1/agent/kb/search?" + params.toString());
+      if (seq !== kb.seq || !state.current || state.current.id !== handoffId) {
+        return;
+      }
+      const results = Array.isArray(data.results) ? data.results : [];
+      clear(kbUi.results);
+      results.forEach(function (result) { kbUi.results.appendChild(kbRenderResult(result)); });
+      kbSay(results.length ? results.length + (results.length === 1 ? " answer" : " answers") + " found."
+        : "No answers found.");
+    } catch (error) {
+      if (!(error instanceof AuthFailure) && seq === kb.seq) {
+        kbSay("Could not search: " + describe(error), "error");
+      }
+    } finally {
+      if (seq === kb.seq) {
+        kbUi.results.setAttribute("aria-busy", "false");
+      }
+    }
+  }
+
+  function kbPreview(text) {
+    const flat = String(text || "").replace(/\s+/g, " ").trim();
+    return flat.length > KB_PREVIEW_CHARS ? flat.slice(0, KB_PREVIEW_CHARS).trimEnd() + "…" : flat;
+  }
+
+  function kbRenderResult(result) {
+    const agent = result.agent || {};
+    const user = result.user || {};
+    const li = el("li", "ac-kb-item");
+    li.dataset.faqId = String(result.faq_id || "");
+
+    const head = el("div", "ac-kb-head");
+    const title = el("span", "ac-kb-title", agent.title || result.faq_id);
+    title.lang = agent.language || "";
+    head.appendChild(title);
+    if (typeof result.score === "number") {
+      const score = el("span", "ac-score", result.score.toFixed(2));
+      score.title = "Retrieval score";
+      head.appendChild(score);
+    }
+    li.appendChild(head);
+
+    const preview = el("p", "ac-kb-preview", kbPreview(agent.answer));
+    preview.lang = agent.language || "";
+    li.appendChild(preview);
+
+    if (user.language && user.language !== agent.language) {
+      // What the user will read, so the agent can tell the right entry from its title in their language.
+      const note = el("p", "ac-kb-user", "Inserts: ");
+      const userTitle = el("span", null, user.title);
+      userTitle.lang = user.language;
+      note.appendChild(userTitle);
+      if (user.language !== kbUserLang()) {
+        note.appendChild(document.createTextNode(" (no " + kbLanguageName(kbUserLang()) + " version; " +
+          kbLanguageName(user.language) + ")"));
+      }
+      li.appendChild(note);
+    }
+    const foot = el("div", "ac-kb-foot");
+    foot.appendChild(el("span", "ac-mono ac-kb-id", result.faq_id));
+    const actions = el("span", "ac-kb-actions");
+    if (kbPreview(agent.answer) !== String(agent.answer || "").replace(/\s+/g, " ").trim()) {
+      const more = el("button", "ac-btn ac-kb-more", "Show all");
+      more.type = "button";
+      more.setAttribute("aria-expanded", "false");
+      more.addEventListener("click", function () {
+        const open = more.getAttribute("aria-expanded") !== "true";
+        more.setAttribute("aria-expanded", open ? "true" : "false");
+        more.textContent = open ? "Show less" : "Show all";
+        preview.textContent = open ? String(agent.answer || "") : kbPreview(agent.answer);
+        preview.classList.toggle("ac-kb-full", open);
+      });
+      actions.appendChild(more);
+    }
+    const insert = el("button", "ac-btn ac-btn-primary ac-kb-insert", "Insert");
+    insert.type = "button";
+    insert.setAttribute("aria-label", "Insert: " + (agent.title || result.faq_id));
+    insert.addEventListener("click", function () { kbInsert(user.answer || ""); });
+    actions.appendChild(insert);
+    foot.appendChild(actions);
+    li.appendChild(foot);
+    return li;
+  }
+
+  function kbInsert(text) {
+    if (!text) {
+      return;
+    }
+    if (ui.replyText.disabled) {
+      kbSay("Claim the conversation first; then the answer can go into the reply box.", "error");
+      return;
+    }
+    // Appended after what the agent already typed (a greeting, say), never sent: the agent reviews it first.
+    const before = ui.replyText.value.replace(/\s+$/, "");
+    ui.replyText.value = before ? before + "\n\n" + text : text;
+    ui.replyText.focus();
+    const end = ui.replyText.value.length;
+    ui.replyText.setSelectionRange(end, end);
+    kbSay("Inserted into the reply box. Edit it if needed, then press Send.");
+  }
+
+  kbUi.form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    kbSearch();
+  });
+  kbUi.agentLang.addEventListener("change", function () {
+    try {
+      sessionStorage.setItem(KB_LANG_KEY, kbUi.agentLang.value);
+    } catch (error) { /* not remembered */ }
+    if (kb.lastQuery && kbUi.results.childElementCount) {
+      kbSearch();
+    }
+  });
+
+  // ------------------------------------------------------------------ attachments
+  //
+  // The open conversation's files: kind, size and name (as text), a download fetched with the agent token and
+  // handed to the browser as a blob: URL, and for images a thumbnail from the same kind of URL (the page's CSP
+  // allows blob: images for this). The list comes with the handoff detail; a new file's transcript line
+  // ("[attachment] ...") arriving live reloads it.
+
+  const ATTACHMENT_PREFIX = "[attachment]";
+  const attachmentUi = {
+    list: $("attachment-list"), empty: $("attachments-empty"), message: $("attachments-message")
+  };
+  const attachmentState = {
+    shown: "",               // handoff id and attachment ids of the list on screen
+    thumbnails: new Map()    // attachment id -> blob: URL of its thumbnail
+  };
+
+  function attachmentsReset() {
+    attachmentState.thumbnails.forEach(function (url) { URL.revokeObjectURL(url); });
+    attachmentState.thumbnails.clear();
+    attachmentState.shown = "";
+    clear(attachmentUi.list);
+    show(attachmentUi.empty, true);
+    say(attachmentUi.message, "");
+  }
+
+  function attachmentsNotice(message) {
+    if (message && typeof message.text === "string" && message.text.indexOf(ATTACHMENT_PREFIX) === 0) {
+      refreshDetail();
+    }
+  }
+
+  function formatSize(bytes) {
+    const size = Number(bytes) || 0;
+    if (size < 1024) {
+      return size + " B";
+    }
+    if (size < 1024 * 1024) {
+      return (size / 1024).toFixed(1) + " KB";
+    }
+    return (size / (1024 * 1024)).toFixed(1) + " MB";
+  }
+
+  function attachmentPath(handoffId, item) {
+    return "/v1/handoffs/" + encodeURIComponent(handoffId) + "/attachments/" + encodeURIComponent(item.id);
+  }
+
+  // The file's bytes as a Blob of its stored type; ApiError / AuthFailure like api().
+  async function fetchAttachment(handoffId, item) {
+    const token = state.token;
+    let response;
+    try {
+      response = await fetch(attachmentPath(handoffId, item),
+        { headers: { Authorization: "Bearer " + token }, cache: "no-store" });
+    } catch (error) {
+      throw new ApiError(0, "Can't reach the service. Check the connection and try again.");
+    }
+    if (!response.ok) {
+      let detail = response.statusText || "error";
+      try {
+        const data = await response.json();
+        detail = data && typeof data.detail === "string" ? data.detail : detail;
+      } catch (error) { /* not JSON */ }
+      if ((response.status === 401 || response.status === 403) && state.token === token) {
+        signOut(authMessage(response.status, detail));
+        throw new AuthFailure(detail);
+      }
+      throw new ApiError(response.status, detail);
+    }
+    const bytes = await response.arrayBuffer();
+    return new Blob([bytes], { type: String(item.content_type || "application/octet-stream").split(";")[0] });
+  }
+
+  function renderAttachments(handoffId, items) {
+    const list = Array.isArray(items) ? items : [];
+    const shown = handoffId + ":" + list.map(function (item) { return item.id; }).join(",");
+    if (shown === attachmentState.shown) {
+      return;   // unchanged: keep the thumbnails already loaded
+    }
+    attachmentState.shown = shown;
+    clear(attachmentUi.list);
+    list.forEach(function (item) { attachmentUi.list.appendChild(attachmentRow(handoffId, item)); });
+    show(attachmentUi.empty, list.length === 0);
+  }
+
+  function attachmentRow(handoffId, item) {
+    const li = el("li", "ac-attachment");
+    li.dataset.id = String(item.id);
+    li.dataset.kind = String(item.kind || "");
+    const name = String(item.filename || "attachment");
+    if (item.kind === "image") {
+      const image = el("img", "ac-thumb");
+      image.alt = "Preview of " + name;
+      li.appendChild(image);
+      loadThumbnail(handoffId, item, image);
+    } else {
+      li.appendChild(el("span", "ac-file-icon", item.kind === "pdf" ? "PDF" : "TXT"));
+    }
+    const info = el("div", "ac-attachment-info");
+    info.appendChild(el("span", "ac-attachment-name", name));
+    const meta = el("span", "ac-attachment-meta", humanize(item.kind) + " · " + formatSize(item.size) + " · ");
+    meta.appendChild(timeElement(item.created_at));
+    info.appendChild(meta);
+    li.appendChild(info);
+    const download = el("button", "ac-btn ac-attachment-download", "Download");
+    download.type = "button";
+    download.setAttribute("aria-label", "Download " + name);
+    download.addEventListener("click", function () { downloadAttachment(handoffId, item, name, download); });
+    li.appendChild(download);
+    return li;
+  }
+
+  async function loadThumbnail(handoffId, item, image) {
+    let url = attachmentState.thumbnails.get(item.id);
+    if (!url) {
+      try {
+        url = URL.createObjectURL(await fetchAttachment(handoffId, item));
+      } catch (error) {
+        if (!(error instanceof AuthFailure)) {
+          image.alt = "No preview: " + describe(error);
+        }
+        return;
+      }
+      if (!state.current || state.current.id !== handoffId) {
+        URL.revokeObjectURL(url);   // the agent moved on while it loaded
+        return;
+      }
+      attachmentState.thumbnails.set(item.id, url);
+    }
+    image.src = url;
+  }
+
+  async function downloadAttachment(handoffId, item, name, button) {
+    button.disabled = true;
+    say(attachmentUi.message, "");
+    try {
+      const url = URL.createObjectURL(await fetchAttachment(handoffId, item));
+      const link = el("a");
+      link.href = url;
+      link.download = name;
+      link.hidden = true;
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+    } catch (error) {
+      if (!(error instanceof AuthFailure)) {
+        say(attachmentUi.message, "Could not download " + name + ": " + describe(error), "error");
+      }
+    } finally {
+      button.disabled = false;
+    }
   }
 
   // ------------------------------------------------------------------ wiring

@@ -156,6 +156,104 @@
       failed: "حدث خطأ ما. يُرجى المحاولة مرة أخرى."
     }
   };
+  // Texts of the "e-mail me updates" box offered after a ticket notice; merged into the tables above.
+  var TICKET_EMAIL_STRINGS = {
+    en: {
+      emailPrompt: "Get updates on this ticket by e-mail (optional)", emailLabel: "Your e-mail address",
+      emailPlaceholder: "name@example.com", emailSave: "E-mail me updates", emailDismiss: "No thanks",
+      emailSaved: "Thanks! We'll e-mail you when your ticket is answered or closed.",
+      emailInvalid: "Please check the e-mail address."
+    },
+    "zh-CN": {
+      emailPrompt: "通过邮件接收此工单的进展（可选）", emailLabel: "您的邮箱地址",
+      emailPlaceholder: "name@example.com", emailSave: "用邮件通知我", emailDismiss: "不用了",
+      emailSaved: "好的！工单有回复或关闭时，我们会发邮件通知您。",
+      emailInvalid: "请检查邮箱地址是否正确。"
+    },
+    "zh-TW": {
+      emailPrompt: "透過電子郵件接收此工單的進度（選填）", emailLabel: "您的電子郵件地址",
+      emailPlaceholder: "name@example.com", emailSave: "用電子郵件通知我", emailDismiss: "不用了",
+      emailSaved: "好的！工單有回覆或關閉時，我們會寄信通知您。",
+      emailInvalid: "請檢查電子郵件地址是否正確。"
+    },
+    ja: {
+      emailPrompt: "このチケットの更新をメールで受け取る（任意）", emailLabel: "メールアドレス",
+      emailPlaceholder: "name@example.com", emailSave: "メールで通知を受け取る", emailDismiss: "今はしない",
+      emailSaved: "ありがとうございます。チケットに回答があったとき、またはクローズされたときにメールでお知らせします。",
+      emailInvalid: "メールアドレスをご確認ください。"
+    },
+    ko: {
+      emailPrompt: "이 티켓의 진행 상황을 이메일로 받기 (선택)", emailLabel: "이메일 주소",
+      emailPlaceholder: "name@example.com", emailSave: "이메일로 알림 받기", emailDismiss: "괜찮습니다",
+      emailSaved: "감사합니다! 티켓에 답변이 등록되거나 종료되면 이메일로 알려 드리겠습니다.",
+      emailInvalid: "이메일 주소를 확인해 주세요."
+    },
+    ru: {
+      emailPrompt: "Получать новости по этому обращению на почту (необязательно)", emailLabel: "Ваш адрес эл. почты",
+      emailPlaceholder: "name@example.com", emailSave: "Присылать на почту", emailDismiss: "Не нужно",
+      emailSaved: "Спасибо! Мы напишем вам, когда на обращение ответят или его закроют.",
+      emailInvalid: "Проверьте адрес электронной почты."
+    },
+    es: {
+      emailPrompt: "Recibe por correo las novedades de este ticket (opcional)", emailLabel: "Tu correo electrónico",
+      emailPlaceholder: "nombre@example.com", emailSave: "Avisarme por correo", emailDismiss: "No, gracias",
+      emailSaved: "¡Gracias! Te escribiremos cuando tu ticket reciba respuesta o se cierre.",
+      emailInvalid: "Revisa la dirección de correo."
+    },
+    pt: {
+      emailPrompt: "Receba as novidades deste ticket por e-mail (opcional)", emailLabel: "Seu e-mail",
+      emailPlaceholder: "nome@example.com", emailSave: "Avisar-me por e-mail", emailDismiss: "Não, obrigado",
+      emailSaved: "Obrigado! Enviaremos um e-mail quando seu ticket for respondido ou encerrado.",
+      emailInvalid: "Verifique o endereço de e-mail."
+    },
+    tr: {
+      emailPrompt: "Bu talebin güncellemelerini e-postayla alın (isteğe bağlı)", emailLabel: "E-posta adresiniz",
+      emailPlaceholder: "ad@example.com", emailSave: "Bana e-posta gönder", emailDismiss: "Hayır, teşekkürler",
+      emailSaved: "Teşekkürler! Talebiniz yanıtlandığında veya kapatıldığında size e-posta göndereceğiz.",
+      emailInvalid: "Lütfen e-posta adresini kontrol edin."
+    },
+    fr: {
+      emailPrompt: "Recevoir les nouvelles de ce ticket par e-mail (facultatif)", emailLabel: "Votre adresse e-mail",
+      emailPlaceholder: "nom@example.com", emailSave: "Me prévenir par e-mail", emailDismiss: "Non merci",
+      emailSaved: "Merci\u00a0! Nous vous écrirons lorsque votre ticket recevra une réponse ou sera clôturé.",
+      emailInvalid: "Vérifiez l’adresse e-mail."
+    },
+    de: {
+      emailPrompt: "Updates zu diesem Ticket per E-Mail erhalten (optional)", emailLabel: "Ihre E-Mail-Adresse",
+      emailPlaceholder: "name@example.com", emailSave: "Per E-Mail benachrichtigen", emailDismiss: "Nein, danke",
+      emailSaved: "Danke! Wir schreiben Ihnen, sobald Ihr Ticket beantwortet oder geschlossen wird.",
+      emailInvalid: "Bitte prüfen Sie die E-Mail-Adresse."
+    },
+    ar: {
+      emailPrompt: "استلم تحديثات هذه التذكرة بالبريد الإلكتروني (اختياري)", emailLabel: "بريدك الإلكتروني",
+      emailPlaceholder: "name@example.com", emailSave: "أرسل لي التحديثات بالبريد", emailDismiss: "لا، شكرًا",
+      emailSaved: "شكرًا! سنراسلك عند الرد على تذكرتك أو إغلاقها.",
+      emailInvalid: "يُرجى التحقق من عنوان البريد الإلكتروني."
+    }
+  };
+  Object.keys(TICKET_EMAIL_STRINGS).forEach(function (code) {
+    var texts = TICKET_EMAIL_STRINGS[code];
+    Object.keys(texts).forEach(function (key) { STRINGS[code][key] = texts[key]; });
+  });
+  // Texts of the paperclip button (attach a screenshot or log); merged into the tables above.
+  var ATTACHMENT_STRINGS = {
+    en: { attach: "Attach a screenshot or log", uploading: "Uploading {name}…" },
+    "zh-CN": { attach: "添加截图或日志", uploading: "正在上传 {name}…" },
+    "zh-TW": { attach: "附加截圖或日誌", uploading: "正在上傳 {name}…" },
+    ja: { attach: "スクリーンショットやログを添付", uploading: "{name} をアップロードしています…" },
+    ko: { attach: "스크린샷 또는 로그 첨부", uploading: "{name} 업로드 중…" },
+    ru: { attach: "Прикрепить скриншот или лог", uploading: "Загружаем {name}…" },
+    es: { attach: "Adjuntar una captura o un registro", uploading: "Subiendo {name}…" },
+    pt: { attach: "Anexar uma captura de tela ou um log", uploading: "Enviando {name}…" },
+    tr: { attach: "Ekran görüntüsü veya günlük ekle", uploading: "{name} yükleniyor…" },
+    fr: { attach: "Joindre une capture d’écran ou un journal", uploading: "Envoi de {name}…" },
+    de: { attach: "Screenshot oder Log anhängen", uploading: "{name} wird hochgeladen…" },
+    ar: { attach: "إرفاق لقطة شاشة أو سجل", uploading: "جارٍ رفع {name}…" }
+  };
+  Object.keys(ATTACHMENT_STRINGS).forEach(function (code) {
+    var texts = ATTACHMENT_STRINGS[code];
+    Object.keys(texts).forEach(function (key) { STRINGS[code][key] = texts[key]; });
+  });
   var RTL = { ar: true };
   var POLL_MS = 3000;
   var BACKOFF_MIN_MS = 1000;
@@ -463,6 +561,7 @@
     sendButton.disabled = busy;
     humanButton.hidden = !session || humanMode;
     typing.hidden = !busy || humanMode;
+    updateAttachControls();
   }
 
   function errorText(result) {
@@ -753,6 +852,9 @@
           }, true);
         }
         setHumanMode(data.status === "human" || data.action === "handoff");
+        if (data.ticket) {
+          offerTicketEmail(String(data.ticket));
+        }
       })
       .catch(function () {
         pendingUser.splice(pendingUser.indexOf(bubble), 1);
@@ -791,6 +893,9 @@
           });
           if (reply && !shown) {
             renderMessage({ id: null, role: "system", text: reply });
+          }
+          if (result.data && result.data.ticket) {
+            offerTicketEmail(String(result.data.ticket));
           }
         });
       })
@@ -835,6 +940,176 @@
     }
     return syncing;
   }
+
+  // ---------------------------------------------------------------- ticket e-mail
+
+  // After a ticket notice: an optional box asking where to e-mail the ticket's updates (once per ticket).
+  function offerTicketEmail(ticket) {
+    var owner = session;
+    if (!owner || stored("email-offered:" + ticket)) {
+      return;
+    }
+    store("email-offered:" + ticket, "1");
+    var box = el("form", "kw-email");
+    box.noValidate = true;
+    var fieldId = "kw-email-" + ticket.replace(/[^A-Za-z0-9_-]/g, "");
+    var prompt = label("label", "kw-email-prompt", "emailPrompt");
+    prompt.htmlFor = fieldId;
+    var row = el("div", "kw-email-row");
+    var field = el("input", "kw-email-input");
+    field.type = "email";
+    field.id = fieldId;
+    field.maxLength = 254;
+    field.dir = "ltr";
+    field.setAttribute("autocomplete", "email");
+    field.setAttribute("data-kw-label", "emailLabel");
+    field.setAttribute("aria-label", t("emailLabel"));
+    field.setAttribute("data-kw-placeholder", "emailPlaceholder");
+    field.setAttribute("placeholder", t("emailPlaceholder"));
+    var save = label("button", "kw-email-save", "emailSave");
+    save.type = "submit";
+    var dismiss = label("button", "kw-email-dismiss", "emailDismiss");
+    dismiss.type = "button";
+    var note = el("p", "kw-email-note");
+    note.setAttribute("role", "alert");
+    note.hidden = true;
+    row.appendChild(field);
+    row.appendChild(save);
+    row.appendChild(dismiss);
+    box.appendChild(prompt);
+    box.appendChild(row);
+    box.appendChild(note);
+
+    function showNote(text) {
+      note.textContent = text;
+      note.hidden = false;
+    }
+
+    box.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (session !== owner) {
+        box.remove(); // the conversation was replaced meanwhile
+        return;
+      }
+      var address = field.value.trim();
+      if (!address || address.indexOf("@") < 1) {
+        showNote(t("emailInvalid"));
+        field.focus();
+        return;
+      }
+      save.disabled = true;
+      request("PUT", "/v1/sessions/" + encodeURIComponent(owner.id) + "/contact", { email: address })
+        .then(function (result) {
+          if (result.ok) {
+            var done = el("div", "kw-email-done");
+            done.appendChild(label("p", "kw-email-saved", "emailSaved"));
+            var hint = el("p", "kw-email-hint", (result.data && result.data.email) || "");
+            hint.dir = "ltr";
+            done.appendChild(hint);
+            box.replaceWith(done);
+          } else {
+            showNote(result.status === 422 ? t("emailInvalid") : errorText(result));
+          }
+        })
+        .catch(function () { showNote(t("offline")); })
+        .then(function () { save.disabled = false; });
+    });
+    dismiss.addEventListener("click", function () { box.remove(); });
+    log.appendChild(box);
+    scrollToEnd();
+  }
+
+  // ---------------------------------------------------------------- attachments
+
+  // A paperclip button in the form: the chosen file goes to POST /v1/sessions/{id}/attachments as multipart form
+  // data. The server decides the type from the content and answers with the transcript message that stands for
+  // the file (shown like any message) or a refusal (shown as the error). Available once a session exists.
+  var uploading = false;
+  var fileInput = el("input", "kw-file");
+  fileInput.type = "file";
+  fileInput.hidden = true;
+  fileInput.tabIndex = -1;
+  fileInput.accept = "image/png,image/jpeg,application/pdf,text/plain,.png,.jpg,.jpeg,.pdf,.txt,.log";
+  var attachButton = el("button", "kw-attach");
+  attachButton.type = "button";
+  attachButton.hidden = true;
+  attachButton.setAttribute("data-kw-label", "attach");
+  attachButton.setAttribute("aria-label", t("attach"));
+  attachButton.appendChild(svgIcon("M16.5 6.5l-7.8 7.8a2 2 0 0 0 2.8 2.8l7.8-7.8a4 4 0 0 0-5.7-5.7L5.8 11.4a6 6 0 0 0 " +
+    "8.5 8.5l6.4-6.4"));
+  form.insertBefore(attachButton, input);
+  form.appendChild(fileInput);
+
+  function updateAttachControls() {
+    if (attachButton) {   // updateControls may run before this block has built the button
+      attachButton.hidden = !session;
+      attachButton.disabled = uploading;
+    }
+  }
+
+  function uploadingLine(name) {
+    var item = el("div", "kw-msg kw-msg-user kw-uploading");
+    item.appendChild(label("span", "kw-sr-only", "you"));
+    var body = el("p", "kw-text", t("uploading").replace("{name}", name));
+    body.setAttribute("dir", "auto");
+    item.appendChild(body);
+    log.appendChild(item);
+    scrollToEnd();
+    return item;
+  }
+
+  function uploadFile(file) {
+    if (!session || !file || uploading) {
+      return;
+    }
+    var current = session;
+    uploading = true;
+    clearError();
+    updateControls();
+    var line = uploadingLine(file.name);
+    var body = new FormData();
+    body.append("file", file, file.name);
+    fetch(apiBase + "/v1/sessions/" + encodeURIComponent(current.id) + "/attachments", {
+      method: "POST",
+      headers: { Accept: "application/json", "X-Session-Token": current.token },
+      body: body,
+      credentials: "omit"
+    }).then(function (response) {
+      return response.json().catch(function () { return null; }).then(function (data) {
+        return { ok: response.ok, status: response.status, data: data, retryAfter: response.headers.get("Retry-After") };
+      });
+    }).then(function (result) {
+      line.remove();
+      if (!result.ok) {
+        showError(errorText(result));
+        return;
+      }
+      var data = result.data || {};
+      var message = data.message;
+      if (message && session === current && !rendered.has(String(message.id))) {   // else the live copy came first
+        rendered.set(String(message.id), renderMessage(message));
+      }
+      if (data.warning) {
+        renderMessage({ id: null, role: "system", text: data.warning });
+      }
+    }).catch(function () {
+      line.remove();
+      showError(t("offline"));
+    }).then(function () {
+      uploading = false;
+      updateControls();
+    });
+  }
+
+  attachButton.addEventListener("click", function () {
+    fileInput.click();
+  });
+
+  fileInput.addEventListener("change", function () {
+    var file = fileInput.files && fileInput.files[0];
+    fileInput.value = "";   // choosing the same file again must fire `change` again
+    uploadFile(file);
+  });
 
   // ---------------------------------------------------------------- live updates
 

@@ -33,7 +33,7 @@ def test_token_as_query_parameter_then_a_turn(client):
     assert [m["role"] for m in live] == ["user", "bot"]
     assert live[0]["text"] == "my deposit has not arrived" and live[1]["text"] == turn["reply"]
     assert live[1]["id"] == turn["message_id"] and turn["session_id"] == first["session_id"]
-    assert turn["status"] == "bot" and turn["action"] in {"answer", "clarify"} and "session_token" not in turn
+    assert turn["status"] == "bot" and turn["action"] in {"answer", "clarify", "intake"} and "session_token" not in turn
     stored = services(client).chat.store.messages(first["session_id"])
     assert [m.id for m in stored[-2:]] == [m["id"] for m in live]
 

@@ -1,0 +1,1 @@
+"""Notifications to users outside the chat: ticket updates by e-mail (opened, answered, closed)."""
