@@ -15,6 +15,7 @@ from bot.config import Settings, load_settings
 from bot.errors import NotFoundError
 from bot.handoff.desk import HandoffDesk
 from bot.pipeline import Assistant
+from bot.storage.attachments import AttachmentStore
 from bot.storage.conversations import ConversationStore, SessionRecord
 from bot.storage.db import Database
 from bot.storage.handoffs import HandoffStore
@@ -42,7 +43,8 @@ class ActionRuntime:
         database = Database(settings.storage.database_url)
         database.migrate()
         conversations, handoffs = ConversationStore(database), HandoffStore(database)
-        desk = HandoffDesk(settings, conversations, handoffs, assistant.localizer)
+        desk = HandoffDesk(settings, conversations, handoffs, assistant.localizer,
+                           attachments=AttachmentStore(database).refs)
         return cls(settings, assistant, database, conversations, handoffs, desk)
 
     def session_lock(self, session_id: str) -> threading.Lock:

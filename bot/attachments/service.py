@@ -33,6 +33,7 @@ class Accepted:
     removed: list[str] = field(default_factory=list)
     warning: str = ""
     handoff_open: bool = False
+    secrets: list[str] = field(default_factory=list)   # kinds of secret removed from the file
 
     def public(self) -> dict[str, Any]:
         """The upload's response body."""
@@ -103,7 +104,7 @@ class AttachmentService:
             raise
         language = session.state.language or session.language or self.default_language
         warning = warning_text(cleaned.secrets, language, self.exchange_name) if cleaned.secrets else ""
-        return Accepted(record, message, cleaned.removed, warning, open_handoff is not None)
+        return Accepted(record, message, cleaned.removed, warning, open_handoff is not None, list(cleaned.secrets))
 
     def list(self, session_id: str) -> list[dict[str, Any]]:
         """The session's attachments (id, kind, content type, size, name, time), oldest first."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -33,11 +34,13 @@ class HandoffDesk:
     """Prepares every handoff the same way, whichever channel (HTTP, WebSocket, Rasa) opens it."""
 
     def __init__(self, settings: Settings, conversations: ConversationStore, handoffs: HandoffStore,
-                 localizer: Localizer, clock=lambda: datetime.now(UTC)) -> None:
+                 localizer: Localizer, clock=lambda: datetime.now(UTC),
+                 attachments: Callable[[str], list[dict[str, Any]]] | None = None) -> None:
         self.settings = settings
         self.conversations = conversations
         self.handoffs = handoffs
         self.localizer = localizer
+        self.attachments = attachments   # session id -> the files the user sent, as the packet lists them
         self.router = Router(settings.handoff)
         self._clock = clock
 
@@ -62,6 +65,9 @@ class HandoffDesk:
             or session.language or self.settings.languages.default
         packet = build_packet(session_id=session.id, reason=reason, user=session.user, language=language,
                               transcript=transcript, result=result)
+        files = self.attachments(session.id) if self.attachments else []
+        if files:
+            packet["attachments"] = files
         if extra:
             packet.update(extra)
         rank = priority(reason, session.user.tier)

@@ -91,7 +91,8 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None, databa
     notifier = TicketNotifier(settings, store,
                               on_outcome=lambda event, outcome: metrics.emails.labels(event, outcome).inc())
     events = HandoffEvents(handoffs, hub, webhooks, notifier)
-    chat_service = ChatService(holder, store, hub, metrics, HandoffDesk(settings, store, handoffs, localizer), events)
+    desk = HandoffDesk(settings, store, handoffs, localizer, attachments=AttachmentStore(database).refs)
+    chat_service = ChatService(holder, store, hub, metrics, desk, events)
     services = Services(settings=settings, database=database, holder=holder, chat=chat_service,
                         tokens=TokenStore(database), limiter=_limiter(settings), metrics=metrics,
                         agents=AgentService(handoffs, chat_service, events, Router(settings.handoff), localizer),

@@ -151,6 +151,39 @@ class ChatService:
         messages = self.store.messages(session_id)
         return handoff_id, messages[-1]
 
+    async def secret_in_file(self, session_id: str, kinds: list[str], file_message: MessageRecord) -> str | None:
+        """A file held a seed phrase or private key (already removed): hand off as a security emergency, as a
+        pasted one does, unless a person already has the conversation. Returns the handoff id."""
+        opened = await run_in_threadpool(self._secret_in_file_sync, session_id, kinds, file_message)
+        if opened is None:
+            return None
+        handoff_id, message = opened
+        self.metrics.handoffs.labels("security").inc()
+        event = {"type": "message", "session_id": session_id, "message": message.public()}
+        await self.hub.publish(session_id, event)
+        await self.hub.publish(AGENTS_TOPIC, event)
+        await self.events.handoff_opened(handoff_id)
+        return handoff_id
+
+    def _secret_in_file_sync(self, session_id: str, kinds: list[str],
+                             file_message: MessageRecord) -> tuple[str, MessageRecord] | None:
+        session = self.store.get(session_id)
+        if session.status == "human":
+            return None
+        state = session.state
+        language = state.language or session.language or self.holder.settings.languages.default
+        self.holder.current.intake.interrupt(state)
+        localizer = self.holder.current.localizer
+        result = TurnResult(action="handoff", reply="", language=language, intent="security_emergency",
+                            reasons=["security_emergency", "secret_in_attachment",
+                                     *(f"secret_exposed:{kind}" for kind in kinds)],
+                            user_text=file_message.text)
+        prepared = self.desk.prepare(session, result)
+        reply = f"{localizer.message('handoff', language)}\n\n{prepared.notice}"
+        handoff_id = self.store.open_handoff(session_id, prepared.fields, system_text=reply)
+        self.store.save_state(session_id, state)
+        return handoff_id, self.store.messages(session_id)[-1]
+
     async def feedback(self, session: SessionRecord, message_id: int, helpful: bool, comment: str | None) -> int:
         """Record a verdict; "not helpful" counts as a failed turn for the handoff policy."""
         guarded_comment = None

@@ -122,6 +122,8 @@ class MessageOut(BaseModel):
     title: str | None = None
     options: list[Option] | None = None
     handoff_id: str | None = None
+    attachment_id: str | None = Field(default=None, description="The file this message announces")
+    intake: IntakeProgress | None = Field(default=None, description="The intake step a bot message belongs to")
 
 
 class TranscriptOut(BaseModel):

@@ -65,7 +65,7 @@ class MessageRecord:
             data["action"] = self.action
         if self.faq_id is not None:
             data["faq_id"] = self.faq_id
-        for key in ("title", "options", "handoff_id"):
+        for key in ("title", "options", "handoff_id", "attachment_id", "intake"):
             if self.details.get(key) is not None:
                 data[key] = self.details[key]
         return data

@@ -18,6 +18,7 @@ from bot.attachments.errors import UnsupportedTypeError
 from bot.attachments.names import content_disposition
 from bot.attachments.sniff import TYPES
 from bot.errors import InputError
+from bot.security.secrets import CRITICAL_KINDS
 from bot.service.attachment_schemas import AttachmentListOut, UploadOut
 from bot.service.deps import limit_session, require_role, services
 from bot.service.hub import AGENTS_TOPIC
@@ -101,6 +102,9 @@ async def upload(session_id: str, request: Request, x_session_token: str | None 
     await svc.chat.hub.publish(session.id, event)
     if accepted.handoff_open:
         await svc.chat.hub.publish(AGENTS_TOPIC, event)
+    if CRITICAL_KINDS.intersection(accepted.secrets):   # a seed phrase or key in a log: as urgent as a pasted one
+        await svc.chat.secret_in_file(session.id, sorted(CRITICAL_KINDS.intersection(accepted.secrets)),
+                                      accepted.message)
     return accepted.public()
 
 

@@ -21,7 +21,8 @@
   const VIP_PRIORITY = 10;
   const ROLE_LABELS = { user: "User", bot: "Assistant", agent: "Agent", system: "System" };
   const PACKET_KNOWN = new Set(["session_id", "reason", "language", "user", "intent", "confidence", "reasons",
-    "flags", "candidates", "entities", "transcript", "summary", "route", "intake"]);
+    "flags", "candidates", "entities", "transcript", "summary", "route", "intake",
+    "attachments"]);
 
   const $ = (id) => document.getElementById(id);
   const ui = {
@@ -1341,7 +1342,8 @@
   }
 
   function attachmentsNotice(message) {
-    if (message && typeof message.text === "string" && message.text.indexOf(ATTACHMENT_PREFIX) === 0) {
+    if (message && (typeof message.attachment_id === "string" ||
+        (typeof message.text === "string" && message.text.indexOf(ATTACHMENT_PREFIX) === 0))) {
       refreshDetail();
     }
   }

@@ -100,3 +100,12 @@ def test_security_handoff_is_flagged_urgent(desk):
                    reasons=["security_emergency", "secret_exposed:private_key"], flags=["secret_exposed"])
     record = desk.handoffs.get(_open(desk, session.id, result))
     assert record.reason == "security" and record.priority >= 100
+
+
+def test_the_users_files_are_listed_in_the_packet(desk):
+    """The packet lists the conversation's attachments as the attachment store gives them; none, no key."""
+    session, _ = desk.conversations.create_session(None)
+    assert "attachments" not in desk.prepare(session, _turn("help")).fields["packet"]
+    files = [{"id": "a1", "kind": "image", "content_type": "image/png", "size": 1234, "filename": "error.png"}]
+    desk.attachments = {session.id: files}.get
+    assert desk.prepare(session, _turn("help")).fields["packet"]["attachments"] == files
