@@ -17,3 +17,4 @@ class ConversationState:
     last_faq_id: str | None = None
     turns: int = 0
     intake: dict[str, Any] | None = None   # the running intake form's progress (`IntakeState.to_dict()`)
+    utc_offset_minutes: int | None = None  # the user's time zone, when the client says (minutes east of UTC)

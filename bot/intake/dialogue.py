@@ -62,7 +62,8 @@ class IntakeDialogue:
     def start(self, form: FormSpec, text: str, entities: Iterable[EntityLike], language: str,
               state: ConversationState) -> IntakeStep:
         """Begin `form`, filling what the first message already says; the progress goes into `state`."""
-        step = self._engine.start(form.id, language, entities, text=text)
+        step = self._engine.start(form.id, language, entities, text=text,
+                                  utc_offset_minutes=state.utc_offset_minutes or 0)
         self._keep(step, state)
         return step
 

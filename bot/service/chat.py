@@ -68,12 +68,13 @@ class ChatService:
         return await run_in_threadpool(self.store.authenticate, session_id, token)
 
     async def turn(self, session: SessionRecord, text: str, lang: str | None, *,
-                   token: str | None = None) -> ChatOutcome:
-        """Answer (or, while a person owns the conversation, forward) one user message and store it."""
+                   token: str | None = None, utc_offset: int | None = None) -> ChatOutcome:
+        """Answer (or, while a person owns the conversation, forward) one user message and store it.
+        `utc_offset` (minutes east of UTC) is the user's zone, remembered for the times intake forms read."""
         lock = self._locks.setdefault(session.id, asyncio.Lock())
         async with lock:   # one turn at a time per session, so the state is never written twice at once
             started = time.perf_counter()
-            outcome = await run_in_threadpool(self._turn_sync, session.id, text, lang)
+            outcome = await run_in_threadpool(self._turn_sync, session.id, text, lang, utc_offset)
             self.metrics.turn_seconds.observe(time.perf_counter() - started)
         if not lock.locked():
             self._locks.pop(session.id, None)
@@ -84,10 +85,12 @@ class ChatService:
             await self.events.handoff_opened(outcome.stored.handoff_id)
         return outcome
 
-    def _turn_sync(self, session_id: str, text: str, lang: str | None) -> ChatOutcome:
+    def _turn_sync(self, session_id: str, text: str, lang: str | None, utc_offset: int | None = None) -> ChatOutcome:
         session = self.store.get(session_id)   # fresh state: another request may have changed it
         assistant = self.holder.current
         state = session.state
+        if utc_offset is not None:
+            state.utc_offset_minutes = utc_offset
         if session.status == "human":
             return self._while_human(session, text, lang)
         result = assistant.ask(text, lang=lang, state=state)

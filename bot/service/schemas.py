@@ -56,6 +56,9 @@ class ChatIn(BaseModel):
     session_id: str | None = Field(default=None, max_length=64)
     lang: str | None = Field(default=None, max_length=16, description="Force the reply language (e.g. 'fr')")
     user: UserIn | None = None
+    utc_offset_minutes: int | None = Field(default=None, ge=-840, le=840,
+                                           description="The user's time zone as minutes east of UTC (e.g. 480 in "
+                                                       "Shanghai), for times such as '14:30' given to intake forms")
 
 
 class Candidate(BaseModel):

@@ -55,7 +55,7 @@ async def chat(body: ChatIn, request: Request, x_session_token: str | None = TOK
     else:
         session = await _session(svc, body.session_id, x_session_token)
     limit_session(svc, session.id)
-    outcome = await svc.chat.turn(session, body.text, body.lang, token=token)
+    outcome = await svc.chat.turn(session, body.text, body.lang, token=token, utc_offset=body.utc_offset_minutes)
     return outcome.to_dict()
 
 

@@ -133,3 +133,11 @@ def test_intake_can_be_switched_off(index_root: Path, tmp_path: Path) -> None:
     bot = assistant_for(index_root, tmp_path, intake__enabled="false")
     result = bot.ask("My crypto deposit has not arrived", state=ConversationState())
     assert result.action == "answer" and result.intake is None
+
+
+def test_times_are_read_in_the_users_zone_when_the_client_gives_it(bot: Assistant) -> None:
+    state = ConversationState(utc_offset_minutes=480)   # Shanghai
+    bot.ask("My crypto deposit has not arrived", state=state)
+    bot.ask("USDT on TRC20", state=state)
+    bot.ask("2024-05-01 14:30", state=state)
+    assert state.intake is not None and state.intake["answers"]["deposit_time"] == "2024-05-01T14:30+08:00"
