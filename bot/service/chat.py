@@ -219,6 +219,8 @@ class ChatService:
             self.metrics.turns.labels("forwarded", outcome.session.language or "unknown").inc()
             return
         self.metrics.turns.labels(result.action, result.language).inc()
+        if result.intake:
+            self.metrics.intake.labels(result.intake["form"], result.intake["step"]).inc()
         if outcome.stored.handoff_id:
             self.metrics.handoffs.labels(handoff_reason(result)).inc()
         for flag in result.flags:

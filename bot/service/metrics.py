@@ -9,7 +9,8 @@ LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
 
 
 class ServiceMetrics:
-    """Turns by action and language, turn and request latency, handoffs, errors, reloads, ticket e-mails."""
+    """Turns by action and language, turn and request latency, handoffs, errors, reloads, ticket e-mails, intake
+    steps (a form's `solved` steps are cases answered on the spot)."""
 
     content_type = CONTENT_TYPE_LATEST
 
@@ -31,6 +32,8 @@ class ServiceMetrics:
                                registry=self.registry)
         self.emails = Counter("cryptodesk_emails_total", "Ticket e-mails, by event (opened, answered, closed) and "
                               "final outcome (sent, failed)", ["event", "outcome"], registry=self.registry)
+        self.intake = Counter("cryptodesk_intake_steps_total", "Guided intake steps, by form and step (ask, reask, "
+                              "summary, done, cancelled, solved)", ["form", "step"], registry=self.registry)
 
     def render(self) -> bytes:
         """The exposition text."""

@@ -212,3 +212,13 @@ def test_unexpected_errors_are_500_with_a_logged_traceback(client, service_logs,
     logged = [r for r in service_logs.records() if r["message"] == "unexpected error"]
     assert logged and logged[0]["request_id"] == "req-boom" and "RuntimeError: boom" in logged[0]["exception"]
     assert response.headers["x-request-id"] == "req-boom" and response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_metrics_count_intake_steps_by_form(client):
+    """A form's opening turn and its cancellation are counted by form and step."""
+    first = chat(client, "My crypto deposit has not arrived")
+    assert first["action"] == "intake"
+    chat(client, "cancel", session=first)
+    samples = _samples(client)
+    assert samples[("cryptodesk_intake_steps_total", (("form", "deposit_not_arrived"), ("step", "ask")))] == 1
+    assert samples[("cryptodesk_intake_steps_total", (("form", "deposit_not_arrived"), ("step", "cancelled")))] == 1
