@@ -82,7 +82,7 @@ class Policy:
                 followup.reasons = [*tag, *followup.reasons]
                 return followup
         faq_sure = best is not None and best.score >= self.thresholds.faq_override
-        if name in self.handoff_intents and not self._retrieval_outweighs(name, intent, faq_sure):
+        if name in self.handoff_intents and not self._retrieval_outweighs(name, intent, candidates):
             return Decision("handoff", intent=name, reasons=[*tag, f"handoff_intent:{name}"])
         if name in self.smalltalk_intents and not faq_sure:
             return Decision("reply", intent=name, reasons=[*tag, "small_talk"])
@@ -93,11 +93,21 @@ class Policy:
             return self._failure(state, Decision("fallback", intent=name, reasons=[*tag, reason]))
         return self._from_retrieval(candidates, flags_of, state, name, tag)
 
-    def _retrieval_outweighs(self, name: str, intent: IntentPrediction | None, faq_sure: bool) -> bool:
-        """A near-certain FAQ match beats a less certain topic intent ("my deposit has not arrived" read as
-        account_compromised); an explicit request for a person always wins."""
-        return (name != REQUEST_HUMAN and faq_sure and intent is not None
-                and intent.confidence < self.thresholds.faq_override)
+    def _retrieval_outweighs(self, name: str, intent: IntentPrediction | None, candidates: list[Candidate]) -> bool:
+        """A confident FAQ match beats a less than certain topic intent ("my deposit has not arrived" read as
+        account_compromised); an entry that itself needs a person still hands off through its flag. An explicit
+        request for a person always wins."""
+        if name == REQUEST_HUMAN or intent is None or intent.confidence >= self.thresholds.faq_override:
+            return False
+        return self._confident(candidates)
+
+    def _confident(self, candidates: list[Candidate]) -> bool:
+        """Retrieval alone would answer: the best score clears the answer threshold with enough lead."""
+        if not candidates:
+            return False
+        best = candidates[0]
+        lead = best.fused - candidates[1].fused if len(candidates) > 1 else best.fused
+        return best.score >= self.thresholds.answer and lead >= self.thresholds.answer_margin
 
     def _from_retrieval(self, candidates: list[Candidate], flags_of: dict[str, tuple[str, ...]],
                         state: ConversationState, intent: str, tag: list[str]) -> Decision:
@@ -106,7 +116,7 @@ class Policy:
             return self._failure(state, Decision("fallback", intent=intent, reasons=[*tag, "no_candidates"]))
         best = candidates[0]
         lead = best.fused - candidates[1].fused if len(candidates) > 1 else best.fused
-        if best.score >= t.answer and lead >= t.answer_margin:
+        if self._confident(candidates):
             reasons = [*tag, f"confident:{best.score:.2f}>={t.answer:.2f}", f"lead:{lead:.3f}>={t.answer_margin:.3f}"]
             return self._answer(best.faq_id, flags_of, intent, reasons)
         close = [c.faq_id for c in candidates[:t.clarify_options] if best.fused - c.fused <= t.clarify_band]

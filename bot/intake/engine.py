@@ -351,6 +351,8 @@ class IntakeEngine:
                           else "unverified")
             else:
                 raw = " ".join(message.split())[:200]
+                if raw and (self.words.yes_no(raw) is not None or self.words.skips(raw)):
+                    raw = ""   # "yes", "no" or "skip" is never kept as the answer itself
                 self._set(state, spec, raw or None, "unverified" if raw else "unknown")
             return None
         state.attempts[spec.name] = tries

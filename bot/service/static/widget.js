@@ -254,6 +254,76 @@
     var texts = ATTACHMENT_STRINGS[code];
     Object.keys(texts).forEach(function (key) { STRINGS[code][key] = texts[key]; });
   });
+  // Quick-reply chips under a guided intake question; merged into the tables above. A chip shows its label
+  // (intakeSkip...) and sends its word (intakeSkipWord...) as a normal message. The words are ones the intake
+  // engine lists for that language in bot/intake/words.yaml (skip, cancel, affirm, deny) and, where they exist,
+  // the ones its own replies tell the user to type; a word not listed there would not be understood.
+  var INTAKE_STRINGS = {
+    en: {
+      quickReplies: "Quick replies", intakeSkip: "Skip", intakeCancel: "Cancel", intakeYes: "Yes, send it",
+      intakeNo: "No, change something",
+      intakeSkipWord: "skip", intakeCancelWord: "cancel", intakeYesWord: "yes", intakeNoWord: "no"
+    },
+    "zh-CN": {
+      quickReplies: "快捷回复", intakeSkip: "跳过", intakeCancel: "取消", intakeYes: "正确，提交",
+      intakeNo: "不对，我要修改",
+      intakeSkipWord: "跳过", intakeCancelWord: "取消", intakeYesWord: "确认", intakeNoWord: "不是"
+    },
+    "zh-TW": {
+      quickReplies: "快速回覆", intakeSkip: "跳過", intakeCancel: "取消", intakeYes: "正確，送出",
+      intakeNo: "不對，我要修改",
+      intakeSkipWord: "跳過", intakeCancelWord: "取消", intakeYesWord: "確認", intakeNoWord: "不是"
+    },
+    ja: {
+      quickReplies: "クイック返信", intakeSkip: "スキップ", intakeCancel: "キャンセル", intakeYes: "はい、送信する",
+      intakeNo: "いいえ、修正する",
+      intakeSkipWord: "スキップ", intakeCancelWord: "キャンセル", intakeYesWord: "はい", intakeNoWord: "いいえ"
+    },
+    ko: {
+      quickReplies: "빠른 답장", intakeSkip: "건너뛰기", intakeCancel: "취소", intakeYes: "네, 보내 주세요",
+      intakeNo: "아니요, 수정할게요",
+      intakeSkipWord: "건너뛰기", intakeCancelWord: "취소", intakeYesWord: "네", intakeNoWord: "아니요"
+    },
+    ru: {
+      quickReplies: "Быстрые ответы", intakeSkip: "Пропустить", intakeCancel: "Отмена", intakeYes: "Да, отправить",
+      intakeNo: "Нет, исправить",
+      intakeSkipWord: "пропустить", intakeCancelWord: "отмена", intakeYesWord: "да", intakeNoWord: "нет"
+    },
+    es: {
+      quickReplies: "Respuestas rápidas", intakeSkip: "Omitir", intakeCancel: "Cancelar", intakeYes: "Sí, enviar",
+      intakeNo: "No, cambiar algo",
+      intakeSkipWord: "omitir", intakeCancelWord: "cancelar", intakeYesWord: "sí", intakeNoWord: "no"
+    },
+    pt: {
+      quickReplies: "Respostas rápidas", intakeSkip: "Pular", intakeCancel: "Cancelar", intakeYes: "Sim, enviar",
+      intakeNo: "Não, mudar algo",
+      intakeSkipWord: "pular", intakeCancelWord: "cancelar", intakeYesWord: "sim", intakeNoWord: "não"
+    },
+    tr: {
+      quickReplies: "Hızlı yanıtlar", intakeSkip: "Atla", intakeCancel: "İptal", intakeYes: "Evet, gönder",
+      intakeNo: "Hayır, bir şeyi değiştir",
+      intakeSkipWord: "atla", intakeCancelWord: "iptal", intakeYesWord: "evet", intakeNoWord: "hayır"
+    },
+    fr: {
+      quickReplies: "Réponses rapides", intakeSkip: "Passer", intakeCancel: "Annuler", intakeYes: "Oui, envoyer",
+      intakeNo: "Non, modifier",
+      intakeSkipWord: "passer", intakeCancelWord: "annuler", intakeYesWord: "oui", intakeNoWord: "non"
+    },
+    de: {
+      quickReplies: "Schnellantworten", intakeSkip: "Überspringen", intakeCancel: "Abbrechen",
+      intakeYes: "Ja, absenden", intakeNo: "Nein, etwas ändern",
+      intakeSkipWord: "überspringen", intakeCancelWord: "abbrechen", intakeYesWord: "ja", intakeNoWord: "nein"
+    },
+    ar: {
+      quickReplies: "ردود سريعة", intakeSkip: "تخطي", intakeCancel: "إلغاء", intakeYes: "نعم، أرسلها",
+      intakeNo: "لا، أريد تعديل شيء",
+      intakeSkipWord: "تخطي", intakeCancelWord: "إلغاء", intakeYesWord: "نعم", intakeNoWord: "لا"
+    }
+  };
+  Object.keys(INTAKE_STRINGS).forEach(function (code) {
+    var texts = INTAKE_STRINGS[code];
+    Object.keys(texts).forEach(function (key) { STRINGS[code][key] = texts[key]; });
+  });
   var RTL = { ar: true };
   var POLL_MS = 3000;
   var BACKOFF_MIN_MS = 1000;
@@ -659,6 +729,61 @@
     return box;
   }
 
+  // Guided intake: the chips each phase of a running form offers, as [label key, word key]; a finished form
+  // (done, cancelled, solved) offers none. "choosing" is the list of answers to change: only Cancel fits there.
+  var INTAKE_CHIPS = {
+    collecting: [["intakeSkip", "intakeSkipWord"], ["intakeCancel", "intakeCancelWord"]],
+    confirming: [["intakeYes", "intakeYesWord"], ["intakeNo", "intakeNoWord"], ["intakeCancel", "intakeCancelWord"]],
+    choosing: [["intakeCancel", "intakeCancelWord"]]
+  };
+  var quickReplies = null;       // the chips under the latest intake question, until used or the next message
+
+  function clearQuickReplies() {
+    if (!quickReplies) {
+      return;
+    }
+    var focused = quickReplies.contains(document.activeElement) ? document.activeElement : null;
+    var keyboard = false;
+    try {
+      keyboard = Boolean(focused && focused.matches(":focus-visible"));
+    } catch (e) {
+      keyboard = false; // a browser without :focus-visible
+    }
+    quickReplies.remove();
+    quickReplies = null;
+    if (keyboard) {
+      input.focus(); // a keyboard user's focus goes on to the message box rather than back to the page
+    }
+  }
+
+  // Chips under the bot message `item` for the turn's `intake` progress ({form, step, field, phase, ...}).
+  // A chip sends its word in the interface language (which follows the reply, so the form's language) as a
+  // normal message; the chips go away with the next message, sent or received.
+  function showQuickReplies(item, intake) {
+    clearQuickReplies();
+    var phase = intake && typeof intake === "object" ? intake.phase : null;
+    if (!item || typeof phase !== "string" || !Object.prototype.hasOwnProperty.call(INTAKE_CHIPS, phase)) {
+      return;
+    }
+    var box = el("div", "kw-quick");
+    box.setAttribute("role", "group");
+    box.setAttribute("data-kw-label", "quickReplies");
+    box.setAttribute("aria-label", t("quickReplies"));
+    INTAKE_CHIPS[phase].forEach(function (chip) {
+      var button = label("button", "kw-chip", chip[0]);
+      button.type = "button";
+      button.addEventListener("click", function () {
+        if (!busy) {
+          send(t(chip[1]));
+        }
+      });
+      box.appendChild(button);
+    });
+    item.appendChild(box);
+    quickReplies = box;
+    scrollToEnd();
+  }
+
   // One message as GET /v1/sessions/{id}/messages returns it: {id, role, text, action?, title?, options?, ...}.
   function buildMessage(message) {
     var role = ["user", "bot", "agent", "system"].indexOf(message.role) >= 0 ? message.role : "system";
@@ -696,6 +821,7 @@
   }
 
   function renderMessage(message) {
+    clearQuickReplies();
     var item = buildMessage(message);
     log.appendChild(item);
     scrollToEnd();
@@ -803,7 +929,9 @@
   }
 
   function chat(text, retried) {
-    var body = { text: text };
+    // The browser's zone (minutes east of UTC), so "14:30" in an intake answer means the user's 14:30.
+    var offset = -new Date().getTimezoneOffset();
+    var body = { text: text, utc_offset_minutes: Math.max(-840, Math.min(840, offset)) };
     if (session) {
       body.session_id = session.id;
     }
@@ -850,6 +978,7 @@
             id: data.message_id, role: "bot", text: data.reply, action: data.action, faq_id: data.faq_id,
             title: data.title, options: data.options || [], handoff_id: data.handoff_id
           }, true);
+          showQuickReplies(rendered.get(String(data.message_id)), data.intake);
         }
         setHumanMode(data.status === "human" || data.action === "handoff");
         if (data.ticket) {
@@ -926,7 +1055,10 @@
             return;
           }
           var data = result.data || {};
-          (data.messages || []).forEach(function (item) { receive(item, false); });
+          (data.messages || []).forEach(function (item) {
+            receive(item, false);
+            lastLoaded = item;
+          });
           if (!busy && turns === turnsSent) { // else a turn's own response says who owns the conversation
             if (data.status === "human" && !humanMode) {
               setHumanMode(true);
@@ -1246,6 +1378,9 @@
     document.head.appendChild(link);
   }
 
+  // The last transcript message a sync showed: after a reload, a form's question gets its chips back.
+  var lastLoaded = null;
+
   function restoreConversation() {
     if (!session) {
       return;
@@ -1253,6 +1388,9 @@
     sync().then(function () {
       if (session) {
         connectSocket();
+      }
+      if (lastLoaded && lastLoaded.role === "bot" && lastLoaded.intake) {
+        showQuickReplies(rendered.get(String(lastLoaded.id)), lastLoaded.intake);
       }
       updateControls();
     });

@@ -141,3 +141,15 @@ def test_times_are_read_in_the_users_zone_when_the_client_gives_it(bot: Assistan
     bot.ask("USDT on TRC20", state=state)
     bot.ask("2024-05-01 14:30", state=state)
     assert state.intake is not None and state.intake["answers"]["deposit_time"] == "2024-05-01T14:30+08:00"
+
+
+def test_yes_or_no_is_never_kept_as_an_answer(bot: Assistant) -> None:
+    state = ConversationState()
+    bot.ask("My crypto deposit has not arrived", state=state)
+    for text in ("USDT", "TRC20", "3 hours ago", "250 USDT"):
+        bot.ask(text, state=state)
+    assert state.intake is not None and state.intake["current"] == "txid"
+    bot.ask("skip", state=state)   # required: asked once more
+    bot.ask("yes", state=state)    # still no hash: the field is unknown, not "yes"
+    assert state.intake is not None
+    assert state.intake["answers"]["txid"] is None and state.intake["marks"]["txid"] == "unknown"
