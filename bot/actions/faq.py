@@ -10,6 +10,7 @@ from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.actions.announce import announce_opened
 from bot.actions.context import redacted_transcript, tracker_context
 from bot.actions.errors import RejectedInput
 from bot.actions.language import reply_language
@@ -45,6 +46,8 @@ class ActionFaqAnswer(Action):
         session_id = session_id_for(tracker, FAQ_ANSWER)
         text = latest_text(tracker, FAQ_ANSWER)
         reply = await asyncio.to_thread(answer, tracker, session_id, text)
+        if reply.opened is not None:
+            await announce_opened(reply.opened)
         return reply.deliver(dispatcher)
 
 
@@ -82,7 +85,7 @@ def _answer(runtime: ActionRuntime, tracker: Tracker, session: SessionRecord, te
         events += [SlotSet("handoff_id", stored.handoff_id), ConversationPaused()]
     buttons = [{"title": option["title"], "payload": option["title"]} for option in result.options] \
         if result.action == "clarify" else []
-    return ActionReply(result.reply, result.language, buttons, events)
+    return ActionReply(result.reply, result.language, buttons, events, opened=stored.handoff_id)
 
 
 def _handoff(runtime: ActionRuntime, tracker: Tracker, session: SessionRecord,

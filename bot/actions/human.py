@@ -10,6 +10,7 @@ from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.actions.announce import announce_opened
 from bot.actions.context import redacted_transcript, tracker_context
 from bot.actions.language import reply_language
 from bot.actions.messages import action_message
@@ -38,6 +39,8 @@ class ActionHandoffToHuman(Action):
         """Queue the handoff; raises `MalformedTrackerError` (HTTP 400) without a sender id."""
         session_id = session_id_for(tracker, HANDOFF_TO_HUMAN)
         reply = await asyncio.to_thread(hand_over, tracker, session_id)
+        if reply.opened is not None:
+            await announce_opened(reply.opened)
         return reply.deliver(dispatcher)
 
 
@@ -58,4 +61,5 @@ def hand_over(tracker: Tracker, session_id: str) -> ActionReply:
                                         extra=tracker_context(tracker, redact))
         text = f"{localizer.message('handoff', language)}\n\n{prepared.notice}"
         handoff_id = runtime.conversations.open_handoff(session_id, prepared.fields, system_text=text)
-    return ActionReply(text, language, events=[SlotSet("handoff_id", handoff_id), ConversationPaused()])
+    return ActionReply(text, language, events=[SlotSet("handoff_id", handoff_id), ConversationPaused()],
+                       opened=handoff_id)

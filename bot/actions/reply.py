@@ -10,12 +10,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 @dataclass
 class ActionReply:
-    """One message (with optional quick-reply buttons) and the tracker events to return."""
+    """One message (with optional quick-reply buttons) and the tracker events to return; `opened` is the id of
+    the handoff this call opened, which the action announces once back on the event loop."""
 
     text: str
     language: str
     buttons: list[dict[str, str]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
+    opened: str | None = None
 
     def deliver(self, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
         """Utter the message through the dispatcher and return the events for the action's result."""
