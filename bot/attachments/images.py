@@ -4,6 +4,8 @@ metadata (EXIF with GPS, XMP, IPTC, comments, PNG text chunks, colour profiles) 
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PIL import Image, ImageFile
@@ -19,6 +21,7 @@ _TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
 # What `Image.info` keys hold, reported by name when dropped.
 _INFO_KEYS = {"exif": "exif", "xmp": "xmp", "XML:com.adobe.xmp": "xmp", "icc_profile": "icc_profile",
               "comment": "comment", "photoshop": "iptc", "Raw profile type exif": "exif"}
+_REPR = re.compile(r"\s*<[^<>]* at 0x[0-9A-Fa-f]+>")
 _PLAIN_MODES = {PNG: ("L", "LA", "RGB", "RGBA", "I;16"), JPEG: ("L", "RGB")}
 
 
@@ -43,7 +46,7 @@ def clean_image(data: bytes, file_type: FileType, max_pixels: int) -> CleanImage
             if getattr(image, "n_frames", 1) > 1:
                 removed.append("extra_frames")   # animated PNG, multi-picture JPEG: the first frame is kept
             image.load()
-            fresh = _pixels_only(_plain(_upright(image), _PLAIN_MODES[file_type]))
+            fresh = _fresh_pixels(image, _PLAIN_MODES[file_type])
     except Image.DecompressionBombError:   # Pillow's own guard, at twice Image.MAX_IMAGE_PIXELS
         raise PayloadTooLargeError(f"the image has more than {_megapixels(2 * (Image.MAX_IMAGE_PIXELS or 0))}; "
                                    f"the limit is {_megapixels(max_pixels)}: send a smaller screenshot") from None
@@ -56,6 +59,19 @@ def clean_image(data: bytes, file_type: FileType, max_pixels: int) -> CleanImage
     else:
         fresh.save(out, format="JPEG", quality=90)
     return CleanImage(out.getvalue(), fresh.width, fresh.height, sorted(set(removed)))
+
+
+def _fresh_pixels(image: Image.Image, modes: tuple[str, ...]) -> Image.Image:
+    """The pixels upright, in a plain mode, in a new image without metadata. Each intermediate image is released
+    as soon as the next one exists, so a large screenshot is held at most twice, never four times."""
+    steps: tuple[Callable[[Image.Image], Image.Image], ...] = (_upright, lambda im: _plain(im, modes), _pixels_only)
+    current = image
+    for step in steps:
+        following = step(current)
+        if following is not current:
+            current.close()
+        current = following
+    return current
 
 
 def _pixels_only(image: Image.Image) -> Image.Image:
@@ -108,5 +124,6 @@ def _plain(image: Image.Image, modes: tuple[str, ...]) -> Image.Image:
 
 
 def _reason(exc: BaseException) -> str:
-    text = str(exc).strip()
+    """Pillow's reason, without the object reprs it sometimes names ("<_io.BytesIO object at 0x7f...>")."""
+    text = _REPR.sub("", str(exc)).strip()
     return text[:120] if text else type(exc).__name__

@@ -4,6 +4,7 @@ back to the session's user or to an agent working that session's handoff."""
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ from bot.storage.handoffs import HandoffStore
 from bot.storage.models import utcnow
 
 TRANSCRIPT_PREFIX = "[attachment]"
+MAX_ID_CHARS = 36   # the width of the id columns
+_ATTACHMENT_ID = re.compile(r"\A[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")   # uuid4()
 
 
 @dataclass
@@ -119,6 +122,8 @@ class AttachmentService:
 
     def open_for_agent(self, handoff_id: str, attachment_id: str) -> tuple[AttachmentRecord, bytes]:
         """An attachment of the handoff's conversation and its bytes (NotFoundError otherwise)."""
+        if len(handoff_id) > MAX_ID_CHARS or not handoff_id.isprintable():
+            raise NotFoundError(f"handoff {handoff_id[:MAX_ID_CHARS]!r} does not exist")
         handoff = self.handoffs.get(handoff_id)
         record = self._find(attachment_id)
         if record.session_id != handoff.session_id:
@@ -126,6 +131,8 @@ class AttachmentService:
         return record, self.storage.get(record.storage_key)
 
     def _find(self, attachment_id: str) -> AttachmentRecord:
-        if len(attachment_id) > 36:
-            raise NotFoundError(f"attachment {attachment_id[:40]!r}... does not exist")
+        """The row of an id this service made; any other string (too long, NUL bytes PostgreSQL refuses) is
+        unknown without asking the database."""
+        if not _ATTACHMENT_ID.match(attachment_id):
+            raise NotFoundError(f"attachment {attachment_id[:MAX_ID_CHARS]!r} does not exist")
         return self.store.get(attachment_id)

@@ -41,7 +41,7 @@ class TicketNotifier:
     attempt with the address masked, and reports its final outcome ("sent" or "failed") to `on_outcome`.
     The e-mails of one ticket leave in the order of its events (each waits for the one before), so a retried
     "opened" never arrives after "answered". Live handoffs never get e-mails; the address is read when the
-    e-mail is built, so a removed one is not used.
+    e-mail is built and again before each retry, so a removed one is not used.
     """
 
     def __init__(self, settings: Settings, conversations: ConversationStore, *, sender: EmailSender | None = None,
@@ -153,9 +153,13 @@ class TicketNotifier:
         if built is None:
             log.info("ticket e-mail not needed: no contact address, or no reply to send", extra=fields)
             return False
-        message, fields["to"] = built
+        message, address = built
+        fields["to"] = mask_address(address)
         attempts, attempt = self.settings.attempts, 0
         for attempt in range(1, attempts + 1):
+            if attempt > 1 and not await self._still_wanted(record, address):
+                log.info("ticket e-mail dropped: the contact address was removed or changed", extra=fields)
+                return False
             try:
                 await asyncio.to_thread(self.sender.send, message)
                 outcome, permanent = "sent", False
@@ -172,8 +176,16 @@ class TicketNotifier:
         self._on_outcome(event, "failed")
         return False
 
-    def _build(self, event: str, record: HandoffRecord, first_id: int) -> tuple[EmailMessage, str | None] | None:
-        """Blocking: the message and the masked address, or None when there is nobody or nothing to send."""
+    async def _still_wanted(self, record: HandoffRecord, address: str) -> bool:
+        """True while `address` is still the session's contact: a retry after the user removed or replaced it
+        would mail an address they took back. A failed look-up counts as removed."""
+        try:
+            return await asyncio.to_thread(self.conversations.contact_email, record.session_id) == address
+        except Exception:   # the session is gone, or the database is down: do not mail on a guess
+            return False
+
+    def _build(self, event: str, record: HandoffRecord, first_id: int) -> tuple[EmailMessage, str] | None:
+        """Blocking: the message and its address, or None when there is nobody or nothing to send."""
         address = self.conversations.contact_email(record.session_id)
         if not address:
             return None
@@ -184,4 +196,4 @@ class TicketNotifier:
             if not replies:
                 return None
         text = self.templates.render(event, record.language, ticket=record.ticket or "", due=format_due(record.due_at))
-        return compose(text, to=address, sender=self.identity, replies=replies), mask_address(address)
+        return compose(text, to=address, sender=self.identity, replies=replies), address

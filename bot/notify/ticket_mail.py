@@ -43,8 +43,10 @@ def plain_body(text: MailText, replies: list[str]) -> str:
 
 
 def _paragraph(value: str, tag: str = "p", style: str = "") -> str:
+    """`value` escaped, its lines joined by <br> alone: a line break beside the <br> would be a second one
+    inside the `white-space:pre-wrap` blockquote of a reply."""
     attribute = f' style="{style}"' if style else ""
-    return f"<{tag}{attribute}>" + html.escape(value).replace("\n", "<br>\n") + f"</{tag}>"
+    return f"<{tag}{attribute}>" + "<br>".join(html.escape(line) for line in value.splitlines()) + f"</{tag}>"
 
 
 def html_body(text: MailText, replies: list[str]) -> str:

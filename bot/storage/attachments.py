@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
 
 from bot.errors import NotFoundError, PayloadTooLargeError
 from bot.storage.db import Database
@@ -51,9 +52,11 @@ class AttachmentStore:
     def add(self, record: AttachmentRecord, *, max_per_session: int) -> AttachmentRecord:
         """Insert the row unless the session already has `max_per_session` attachments (PayloadTooLargeError).
 
-        The session row is locked first (PostgreSQL), so two uploads at once cannot both take the last place."""
+        The session row is written first, which locks it on PostgreSQL and takes the database's write lock on
+        SQLite (where SELECT ... FOR UPDATE locks nothing), so two uploads at once cannot both take the last
+        place."""
         with self.db.session() as session:
-            if session.get(ChatSession, record.session_id, with_for_update=True) is None:
+            if not _lock_session(session, record.session_id):
                 raise NotFoundError(f"session {record.session_id!r} does not exist")
             count = session.scalar(select(func.count(Attachment.id))
                                    .where(Attachment.session_id == record.session_id)) or 0
@@ -96,6 +99,15 @@ class AttachmentStore:
         """Delete the row (the caller deletes the bytes)."""
         with self.db.session() as session:
             session.execute(delete(Attachment).where(Attachment.id == attachment_id))
+
+
+def _lock_session(session: Session, session_id: str) -> bool:
+    """Write the session row without changing it, holding its lock until the transaction ends; False when the
+    session does not exist."""
+    result: Any = session.execute(update(ChatSession).where(ChatSession.id == session_id)
+                                  .values(updated_at=ChatSession.updated_at)
+                                  .execution_options(synchronize_session=False))
+    return bool(result.rowcount)
 
 
 def too_many(max_per_session: int) -> str:

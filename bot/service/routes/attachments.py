@@ -3,10 +3,14 @@ of the conversation behind a handoff. Files leave with headers that keep browser
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
@@ -28,6 +32,8 @@ from bot.storage.attachments import AttachmentRecord
 
 router = APIRouter(prefix="/v1", tags=["attachments"])
 FIELD = "file"
+CLEANING_SLOTS = 2   # files cleaned at once per process
+_LIMITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = weakref.WeakKeyDictionary()
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"description": text} for code, text in [
         (401, "missing agent token"), (403, "wrong session or agent token"), (404, "unknown session, handoff or file"),
@@ -42,6 +48,17 @@ FILE_RESPONSE: dict[int | str, dict[str, Any]] = {200: {
     "description": "the file as stored (cleaned), to be saved rather than shown",
     "content": {kind.content_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
                 for kind in TYPES}}}
+
+
+def _cleaning_limiter() -> anyio.CapacityLimiter:
+    """The running event loop's limit on files being cleaned at once. Decoding a large screenshot holds a few
+    hundred MB and scanning a log seconds of CPU: uploads beyond the limit wait without holding a worker thread
+    of the shared pool, so a burst of them neither exhausts memory nor stalls other requests."""
+    loop = asyncio.get_running_loop()
+    limiter = _LIMITERS.get(loop)
+    if limiter is None:
+        limiter = _LIMITERS[loop] = anyio.CapacityLimiter(CLEANING_SLOTS)
+    return limiter
 
 
 @contextmanager
@@ -97,7 +114,8 @@ async def upload(session_id: str, request: Request, x_session_token: str | None 
     limit_session(svc, session.id)
     with _unsupported_as_415():
         filename, data = await _read_upload(request)
-        accepted = await run_in_threadpool(svc.attachments.accept, session.id, data, filename)
+        accepted = await anyio.to_thread.run_sync(svc.attachments.accept, session.id, data, filename,
+                                                  limiter=_cleaning_limiter())
     event = {"type": "message", "session_id": session.id, "message": accepted.message.public()}
     await svc.chat.hub.publish(session.id, event)
     if accepted.handoff_open:

@@ -419,3 +419,51 @@ def test_upload_route_is_documented(files):
     assert {"201", "413", "415", "422"} <= set(post["responses"])
     assert "image/png" in paths["/v1/handoffs/{handoff_id}/attachments/{attachment_id}"]["get"]["responses"]["200"][
         "content"]
+
+
+# --- review regressions -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("db_kind", DATABASES)
+def test_ids_with_nul_bytes_are_404_not_500(files, db_kind):
+    """PostgreSQL refuses NUL in text: a NUL in an attachment or handoff id was a 500; now an unknown id."""
+    session = new_session(files)
+    upload(files, session, "shot.png", png_bytes())
+    assert user_download(files, session, "%00").status_code == 404
+    assert user_download(files, session, "a%00b").status_code == 404
+    bearer = {"Authorization": f"Bearer {agent_token(files)}"}
+    response = files.get("/v1/handoffs/%00/attachments/00000000-0000-0000-0000-000000000000", headers=bearer)
+    assert response.status_code == 404 and "does not exist" in response.json()["detail"]
+
+
+def test_files_are_cleaned_a_few_at_a_time(files, monkeypatch):
+    """Every upload used to be cleaned at once in the shared thread pool (a few hundred MB per large image, seconds
+    of CPU per log); now at most CLEANING_SLOTS are, and the others wait without holding a worker thread."""
+    import threading
+    import time
+
+    from bot.service.routes.attachments import CLEANING_SLOTS
+
+    service = services(files).attachments
+    original, lock, running, most = service.accept, threading.Lock(), [0], [0]
+
+    def slow_accept(*args: Any) -> Any:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            time.sleep(0.2)
+            return original(*args)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(service, "accept", slow_accept)
+    session = new_session(files)
+    threads = [threading.Thread(target=upload, args=(files, session, f"{n}.png", png_bytes())) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(transcript(files, session)["messages"]) == 2 + 6
+    assert most[0] == CLEANING_SLOTS
