@@ -20,10 +20,10 @@ from bot.security.secrets import SecretScanner, warning_text
 from bot.storage.attachments import AttachmentRecord, AttachmentStore, too_many
 from bot.storage.conversations import ConversationStore, MessageRecord
 from bot.storage.handoffs import HandoffStore
+from bot.storage.ids import MAX_ID_CHARS
 from bot.storage.models import utcnow
 
 TRANSCRIPT_PREFIX = "[attachment]"
-MAX_ID_CHARS = 36   # the width of the id columns
 _ATTACHMENT_ID = re.compile(r"\A[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")   # uuid4()
 
 
@@ -122,8 +122,6 @@ class AttachmentService:
 
     def open_for_agent(self, handoff_id: str, attachment_id: str) -> tuple[AttachmentRecord, bytes]:
         """An attachment of the handoff's conversation and its bytes (NotFoundError otherwise)."""
-        if len(handoff_id) > MAX_ID_CHARS or not handoff_id.isprintable():
-            raise NotFoundError(f"handoff {handoff_id[:MAX_ID_CHARS]!r} does not exist")
         handoff = self.handoffs.get(handoff_id)
         record = self._find(attachment_id)
         if record.session_id != handoff.session_id:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from bot.errors import AuthError, InputError, NotFoundError
 from bot.state import ConversationState
 from bot.storage.db import Database
+from bot.storage.ids import require_id_shape
 from bot.storage.models import ChatSession, Feedback, Handoff, Message, as_utc, utcnow
 from bot.storage.tokens import new_token, token_digest, token_matches
 from bot.turn import TurnResult
@@ -134,6 +135,7 @@ class ConversationStore:
 
     def authenticate(self, session_id: str, token: str | None) -> SessionRecord:
         """The session when `token` is its token; NotFoundError or AuthError (403) otherwise."""
+        require_id_shape("session", session_id)
         with self.db.session() as session:
             row = session.get(ChatSession, session_id)
             if row is None:
@@ -145,6 +147,7 @@ class ConversationStore:
 
     def get(self, session_id: str) -> SessionRecord:
         """The session, without a token check (agents and internal use)."""
+        require_id_shape("session", session_id)
         with self.db.session() as session:
             row = session.get(ChatSession, session_id)
             if row is None:

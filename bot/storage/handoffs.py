@@ -10,6 +10,7 @@ from sqlalchemy import case, func, select, update
 
 from bot.errors import ConflictError, NotFoundError
 from bot.storage.db import Database
+from bot.storage.ids import require_id_shape
 from bot.storage.models import (
     ApiToken,
     ChatSession,
@@ -77,6 +78,7 @@ class HandoffStore:
 
     def get(self, handoff_id: str) -> HandoffRecord:
         """One handoff (NotFoundError when unknown)."""
+        require_id_shape("handoff", handoff_id)
         with self.db.session() as session:
             row = session.get(Handoff, handoff_id)
             if row is None:
@@ -97,6 +99,7 @@ class HandoffStore:
     def amend_packet(self, handoff_id: str, key: str, value: Any) -> None:
         """Set `key` of an open handoff's packet (e.g. the intake record as the user answers after the handoff
         opened). The row is locked while it changes, so two amendments never lose each other's key."""
+        require_id_shape("handoff", handoff_id)
         with self.db.session() as session:
             row = session.scalar(select(Handoff).where(Handoff.id == handoff_id).with_for_update())
             if row is None:
@@ -116,6 +119,7 @@ class HandoffStore:
 
     def claim(self, handoff_id: str, agent_id: int) -> HandoffRecord:
         """Give a queued handoff to one agent; everyone else gets ConflictError (409)."""
+        require_id_shape("handoff", handoff_id)
         with self.db.session() as session:
             won = _rowcount(session.execute(update(Handoff).where(Handoff.id == handoff_id, Handoff.status == "queued")
                                   .values(status="claimed", agent_id=agent_id, claimed_at=utcnow())))
@@ -127,6 +131,7 @@ class HandoffStore:
 
     def require_owner(self, handoff_id: str, agent_id: int, *, admin: bool = False) -> HandoffRecord:
         """The handoff when this agent owns it (admins may act on any claimed handoff)."""
+        require_id_shape("handoff", handoff_id)
         record = self.get(handoff_id)
         if record.status != "claimed":
             raise ConflictError(f"handoff {handoff_id} is {record.status}; claim it first")
@@ -136,6 +141,7 @@ class HandoffStore:
 
     def resolve(self, handoff_id: str, agent_id: int, *, admin: bool = False) -> HandoffRecord:
         """Close the handoff; the bot answers the session again."""
+        require_id_shape("handoff", handoff_id)
         record = self.require_owner(handoff_id, agent_id, admin=admin)
         with self.db.session() as session:
             still_claimed = update(Handoff).where(Handoff.id == handoff_id, Handoff.status == "claimed")
@@ -148,6 +154,7 @@ class HandoffStore:
 
     def transfer(self, handoff_id: str, agent_id: int, team: str, *, admin: bool = False) -> HandoffRecord:
         """Put a claimed handoff back in the queue for another team, keeping its place in line."""
+        require_id_shape("handoff", handoff_id)
         self.require_owner(handoff_id, agent_id, admin=admin)
         with self.db.session() as session:
             session.execute(update(Handoff).where(Handoff.id == handoff_id, Handoff.status == "claimed")

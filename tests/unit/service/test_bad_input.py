@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, inspect, select
 
+from bot.storage.api_tokens import TokenStore
 from bot.storage.models import Base, ChatSession
 from tests.unit.service import chat, new_session, receive_event, services, turn_events
 
@@ -245,3 +246,23 @@ def test_binary_websocket_frames_are_read_as_utf8(module_client):
         ws.send_bytes(b'{"type": "message", "text": "how do I withdraw bitcoin"}')
         turn, _ = turn_events(ws)
     assert turn["action"] == "answer"
+
+
+@pytest.mark.parametrize(("method", "path", "body"), [
+    ("GET", "/v1/sessions/%00/messages", None),
+    ("PUT", "/v1/sessions/%00/contact", {"email": "a@example.com"}),
+    ("POST", "/v1/sessions/%00/handoff", None),
+    ("POST", "/v1/chat", {"text": "hello", "session_id": "\u0000"}),
+])
+def test_ids_with_nul_characters_are_404_on_every_database(client, method, path, body):
+    """PostgreSQL refuses NUL in text with an error; an id the service never makes is simply unknown."""
+    response = client.request(method, path, json=body, headers={"X-Session-Token": "t"})
+    _rejected(response, 404, "does not exist")
+
+
+def test_handoff_ids_with_nul_characters_are_404_for_agents(client):
+    _, token = TokenStore(services(client).database).create("anna", "agent")
+    headers = {"Authorization": f"Bearer {token}"}
+    for method, path in [("GET", "/v1/handoffs/%00"), ("POST", "/v1/handoffs/%00/claim"),
+                         ("POST", "/v1/handoffs/%00/resolve")]:
+        _rejected(client.request(method, path, headers=headers), 404, "does not exist")
