@@ -20,6 +20,7 @@ from rasa_sdk.plugin import plugin_manager
 from sanic import Sanic
 
 from bot.actions.runtime import ActionRuntime, get_runtime
+from bot.background import settle
 from bot.handoff.webhooks import WebhookSender
 from bot.notify.notifier import TicketNotifier
 from bot.service.handoff_events import HandoffEvents
@@ -105,13 +106,9 @@ class HandoffAnnouncer:
     async def close(self, grace: float = CLOSE_GRACE_SECONDS) -> None:
         """On the loop being shut down: let its announcements finish (within `grace`), then close its events."""
         loop = asyncio.get_running_loop()
-        running = {task for task in self._tasks if task.get_loop() is loop}
-        if running:
-            _, unfinished = await asyncio.wait(running, timeout=grace)
-            if unfinished:
-                log.warning("handoff announcements cancelled at shutdown", extra={"count": len(unfinished)})
-            for task in unfinished:
-                task.cancel()
+        cancelled = await settle((task for task in self._tasks if task.get_loop() is loop), grace)
+        if cancelled:
+            log.warning("handoff announcements cancelled at shutdown", extra={"count": cancelled})
         entry = self._loops.pop(loop, None)
         if entry is not None:
             await self._retire(entry)

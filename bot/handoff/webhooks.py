@@ -4,7 +4,6 @@ background so a slow or failing endpoint never delays the chat."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import hmac
 import json
@@ -16,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from bot.background import settle
 from bot.config import HandoffSettings, WebhookSettings
 
 log = logging.getLogger("bot.handoff.webhooks")
@@ -93,11 +93,4 @@ class WebhookSender:
 
     async def close(self, grace_seconds: float = 2.0) -> None:
         """Give running deliveries a moment, then cancel the rest (they are logged as given up)."""
-        if not self._tasks:
-            return
-        _, pending = await asyncio.wait(set(self._tasks), timeout=grace_seconds)
-        for task in pending:
-            task.cancel()
-        for task in pending:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await settle(self._tasks, grace_seconds)

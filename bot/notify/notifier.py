@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
 
+from bot.background import settle
 from bot.config import Settings
 from bot.notify.addresses import mask_address
 from bot.notify.bursts import burst_replies, starts_burst
@@ -100,14 +101,7 @@ class TicketNotifier:
         """Send waiting "answered" e-mails now, give deliveries a moment, then cancel the rest."""
         for pending in self._pending:
             pending.wake.set()
-        if not self._tasks:
-            return
-        _, unfinished = await asyncio.wait(set(self._tasks), timeout=grace_seconds)
-        for task in unfinished:
-            task.cancel()
-        for task in unfinished:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await settle(self._tasks, grace_seconds)
 
     def _wanted(self, record: HandoffRecord) -> bool:
         return self.enabled and record.kind == "ticket"
