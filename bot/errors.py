@@ -32,6 +32,10 @@ class InputError(BotError):
     """A user's input cannot be processed; the message says what to fix."""
 
 
+class UnsupportedMediaTypeError(InputError):
+    """The content is of a type the service does not accept (HTTP 415); the message names the accepted types."""
+
+
 class NotFoundError(BotError):
     """The session, message or handoff named in the request does not exist."""
 

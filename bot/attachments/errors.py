@@ -1,11 +1,9 @@
-"""The one attachment error the shared error classes lack: a type the service does not accept (HTTP 415)."""
+"""The attachment error for a file whose content is not an accepted type (HTTP 415)."""
 
 from __future__ import annotations
 
-from bot.errors import InputError
+from bot.errors import UnsupportedMediaTypeError
 
 
-class UnsupportedTypeError(InputError):
+class UnsupportedTypeError(UnsupportedMediaTypeError):
     """The file's content is not a type the service accepts; the message names the accepted types."""
-
-    status = 415

@@ -19,6 +19,7 @@ from bot.errors import (
     NotFoundError,
     PayloadTooLargeError,
     RateLimitedError,
+    UnsupportedMediaTypeError,
 )
 from bot.service.logs import request_id
 from bot.service.middleware import REQUEST_ID_KEY, SECURITY_HEADERS
@@ -32,7 +33,7 @@ def status_for(error: BotError) -> int:
         return error.status
     statuses: list[tuple[type[BotError], int]] = [
         (NotFoundError, 404), (ConflictError, 409), (RateLimitedError, 429), (PayloadTooLargeError, 413),
-        (InputError, 422), (KnowledgeBaseError, 422), (IndexError_, 503)]
+        (UnsupportedMediaTypeError, 415), (InputError, 422), (KnowledgeBaseError, 422), (IndexError_, 503)]
     return next((status for kind, status in statuses if isinstance(error, kind)), 400)
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import anyio
@@ -15,10 +13,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from bot.attachments.errors import UnsupportedTypeError
 from bot.attachments.names import content_disposition
 from bot.attachments.sniff import TYPES
 from bot.errors import InputError
@@ -59,15 +55,6 @@ def _cleaning_limiter() -> anyio.CapacityLimiter:
     if limiter is None:
         limiter = _LIMITERS[loop] = anyio.CapacityLimiter(CLEANING_SLOTS)
     return limiter
-
-
-@contextmanager
-def _unsupported_as_415() -> Iterator[None]:
-    """The shared error classes have no 415; the HTTP-exception handler turns this into `{"detail": ...}`."""
-    try:
-        yield
-    except UnsupportedTypeError as exc:
-        raise StarletteHTTPException(status_code=UnsupportedTypeError.status, detail=str(exc)) from None
 
 
 async def _read_upload(request: Request) -> tuple[str | None, bytes]:
@@ -112,10 +99,9 @@ async def upload(session_id: str, request: Request, x_session_token: str | None 
     svc = services(request)
     session = await svc.chat.authenticate(session_id, x_session_token)
     limit_session(svc, session.id)
-    with _unsupported_as_415():
-        filename, data = await _read_upload(request)
-        accepted = await anyio.to_thread.run_sync(svc.attachments.accept, session.id, data, filename,
-                                                  limiter=_cleaning_limiter())
+    filename, data = await _read_upload(request)
+    accepted = await anyio.to_thread.run_sync(svc.attachments.accept, session.id, data, filename,
+                                              limiter=_cleaning_limiter())
     event = {"type": "message", "session_id": session.id, "message": accepted.message.public()}
     await svc.chat.hub.publish(session.id, event)
     if accepted.handoff_open:
