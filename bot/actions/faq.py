@@ -100,15 +100,22 @@ def _handoff(runtime: ActionRuntime, tracker: Tracker, session: SessionRecord,
 
 
 def _forward(runtime: ActionRuntime, tracker: Tracker, session: SessionRecord, text: str) -> ActionReply:
-    """A person owns the conversation: store the (redacted) message for them and keep Rasa paused."""
+    """A person owns the conversation: store the (redacted) message for them and keep Rasa paused. While an
+    urgent intake form still asks and no agent has claimed the handoff, the form's next question is the reply."""
+    lang = forced_language(tracker, runtime.settings.languages.supported)
     try:
-        guarded = runtime.assistant.redact(text)
+        result = runtime.desk.continue_intake(session, lambda state: runtime.assistant.intake_turn(
+            text, state, lang=lang))
+        guarded_text = result.user_text if result else runtime.assistant.redact(text).text
     except InputError as exc:
         raise RejectedInput(FAQ_ANSWER, str(exc)) from None
-    runtime.conversations.record_turn(session.id, guarded.text, None, session.state)
+    details = {"title": None, "intake": result.intake} if result else None
+    runtime.conversations.record_turn(session.id, guarded_text, result, session.state, bot_details=details)
     latest = runtime.handoffs.latest_for_session(session.id)
-    language = reply_language(runtime, tracker, session, fallback=latest.language if latest else None)
     events: list[dict[str, Any]] = [SlotSet("handoff_id", latest.id)] if latest else []
+    if result is not None:
+        return ActionReply(result.reply, result.language, events=[*events, ConversationPaused()])
+    language = reply_language(runtime, tracker, session, fallback=latest.language if latest else None)
     return ActionReply(action_message(runtime.assistant.localizer, "forwarded", language), language,
                        events=[*events, ConversationPaused()])
 

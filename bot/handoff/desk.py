@@ -12,6 +12,7 @@ from bot.answers import Localizer
 from bot.config import Settings
 from bot.handoff.packet import build_packet, handoff_reason, priority
 from bot.handoff.routing import Router
+from bot.state import ConversationState
 from bot.storage.conversations import ConversationStore, MessageRecord, SessionRecord
 from bot.storage.handoffs import HandoffStore
 from bot.turn import TurnResult
@@ -87,3 +88,20 @@ class HandoffDesk:
             notice = self.localizer.message("handoff_ticket", language, ticket=fields["ticket"], hours=str(hours))
         packet["route"] = {"team": route.team, "kind": fields["kind"], "ticket": fields.get("ticket")}
         return PreparedHandoff(fields, notice)
+
+    def continue_intake(self, session: SessionRecord,
+                        intake_turn: Callable[[ConversationState], TurnResult | None]) -> TurnResult | None:
+        """A message while the handoff an urgent intake form opened waits for an agent: the form's next step
+        (`intake_turn` runs it on the session's state), its record added to the handoff's packet. None when no
+        form runs, or once an agent has claimed the handoff: the form stops there and the person asks."""
+        state = session.state
+        if not state.intake:
+            return None
+        handoff = self.handoffs.latest_for_session(session.id)
+        if handoff is None or handoff.status != "queued":
+            state.intake = None
+            return None
+        result = intake_turn(state)
+        if result is not None and result.intake_packet:
+            self.handoffs.amend_packet(handoff.id, "intake", result.intake_packet)
+        return result

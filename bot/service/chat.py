@@ -110,16 +110,12 @@ class ChatService:
         urgent intake form is still asking and no agent has claimed the handoff, the form answers too and its
         record in the handoff packet grows with each answer."""
         state = session.state
-        handoff = self.desk.handoffs.latest_for_session(session.id) if state.intake else None
-        if handoff is not None and handoff.status != "queued":
-            state.intake = None   # an agent has taken over: the person asks from now on
-        result = self.holder.current.intake_turn(text, state, lang=lang) if state.intake and handoff else None
-        if result is None or handoff is None:
+        result = self.desk.continue_intake(session, lambda current: self.holder.current.intake_turn(
+            text, current, lang=lang))
+        if result is None:
             guarded = self.holder.current.redact(text)
             stored = self.store.record_turn(session.id, guarded.text, None, state)
             return ChatOutcome(session, None, None, stored, "human")
-        if result.intake_packet:
-            self.desk.handoffs.amend_packet(handoff.id, "intake", result.intake_packet)
         stored = self.store.record_turn(session.id, result.user_text, result, state, bot_details=self._details(result))
         return ChatOutcome(session, None, result, stored, "human")
 

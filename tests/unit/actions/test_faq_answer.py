@@ -16,6 +16,7 @@ from bot.actions.messages import action_messages
 from bot.actions.payloads import RasaConversation
 from bot.actions.tracker import SESSION_NAMESPACE, session_id_for
 from bot.pipeline import MAX_TEXT_CHARS
+from bot.storage.api_tokens import TokenStore
 
 SEED = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
 
@@ -195,3 +196,29 @@ def test_an_intake_form_runs_through_the_action_and_its_answers_reach_the_handof
     packet = runtime.handoffs.get(slots(events)["handoff_id"]).packet
     assert packet["intake"]["form"] == "wrong_network" and packet["intake"]["fields"]["coin"] == "XRP"
     assert packet["channel"]["name"] == "rasa"   # the tracker's context is kept beside the form's record
+
+
+def test_an_urgent_forms_questions_go_on_through_rasa_until_an_agent_claims(runtime):
+    """The hacked-account form hands off at once and keeps asking; its answers grow the waiting handoff's packet."""
+    conversation = RasaConversation(sender()).user("hello")
+    run(conversation)
+    session = runtime.conversations.get(_session(conversation))
+    state = session.state
+    form = runtime.assistant.intake.engine.forms["account_compromised"]
+    runtime.assistant.intake.start(form, "my account was hacked", [], "en", state)
+    prepared = runtime.desk.prepare(session, None, requested=True)
+    runtime.conversations.record_turn(session.id, "my account was hacked", None, state, handoff=prepared.fields)
+    conversation.action("action_faq_answer", []).user("my UID is 48213377")
+    messages, events = run(conversation)
+    assert any(event["event"] == "pause" for event in events)
+    assert messages[0]["text"] != action_messages()["forwarded"]["en"]   # the form's next question, not "forwarded"
+    assert runtime.handoffs.get(prepared.id).packet["intake"]["fields"] == {"uid": "48213377"}
+    runtime.handoffs.claim(prepared.id, agent_id=_agent(runtime))
+    conversation.action("action_faq_answer", events).user("they changed my email too")
+    messages, _ = run(conversation)
+    assert runtime.conversations.get(session.id).state.intake is None   # the agent asks from now on
+
+
+def _agent(runtime) -> int:
+    record, _ = TokenStore(runtime.database).create(f"agent-{uuid.uuid4().hex[:6]}", "agent")
+    return record.id
