@@ -6,12 +6,9 @@ import asyncio
 import logging
 import smtplib
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
-
-import pytest
 
 from bot.config import Settings
 from bot.notify.mailer import SmtpSender
@@ -20,25 +17,8 @@ from bot.storage.conversations import ConversationStore, UserInfo
 from bot.storage.handoffs import HandoffRecord
 from tests.conftest import make_settings
 from tests.unit.notify.smtp import parts
-from tests.unit.storage import migrated_database
 
 ADDRESS = "ana@example.com"
-
-
-class Records(logging.Handler):
-    """Every record of the "bot.notify" logger, whatever other tests did to the parent loggers."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        """Keep the record."""
-        self.records.append(record)
-
-    def named(self, message: str) -> list[logging.LogRecord]:
-        """The records with this message."""
-        return [r for r in self.records if r.getMessage() == message]
 
 
 class Flaky:
@@ -53,27 +33,6 @@ class Flaky:
         if self.errors:
             raise self.errors.pop(0)
         self.real.send(message)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[ConversationStore]:
-    """Sessions and transcripts on a fresh SQLite database."""
-    with migrated_database("sqlite", tmp_path) as database:
-        yield ConversationStore(database)
-
-
-@pytest.fixture
-def logs() -> Iterator[Records]:
-    """The notifier's log records."""
-    handler, logger = Records(), logging.getLogger("bot.notify")
-    previous = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous)
 
 
 def _settings(tmp_path: Path, port: int, **overrides: str) -> Settings:

@@ -4,43 +4,17 @@ that still mailed an address the user had removed."""
 from __future__ import annotations
 
 import asyncio
-import logging
-from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
-
-import pytest
 
 from bot.notify.mailer import SmtpSender
 from bot.notify.notifier import TicketNotifier
 from bot.notify.templates import MailText
 from bot.notify.ticket_mail import MailIdentity, compose, html_body
 from bot.storage.conversations import ConversationStore
+from tests.unit.notify.conftest import Records
 from tests.unit.notify.smtp import parts
-from tests.unit.notify.test_notifier import ADDRESS, Records, _session, _settings, _ticket
-from tests.unit.storage import migrated_database
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[ConversationStore]:
-    """Sessions and transcripts on a fresh SQLite database."""
-    with migrated_database("sqlite", tmp_path) as database:
-        yield ConversationStore(database)
-
-
-@pytest.fixture
-def logs() -> Iterator[Records]:
-    """The notifier's log records."""
-    handler, logger = Records(), logging.getLogger("bot.notify")
-    previous = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous)
-
+from tests.unit.notify.test_notifier import ADDRESS, _session, _settings, _ticket
 
 TEXT = MailText("en", "Ticket KS-000007 answered", ["Hello,"], ["Thanks"], "Automatic message")
 
