@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
@@ -94,11 +95,18 @@ class Assistant:
         intent = self._intent(text, vector)
         running = self.intake.running(state)
         if running is not None and not guarded.scan.critical:
+            before, asked = copy.deepcopy(state.intake), running.current
             answered = self._intake_step(running, guarded, lang, state)
-            # A message the form could not use that asks for a person (or reports a hack) leaves the form;
-            # an understood answer never does, whatever the intent model makes of "TRC20" or a hash.
-            if not (answered.kind == "reask" and self._wants_person(intent)):
+            # An understood answer stays in the form, whatever the intent model makes of "TRC20" or a hash. A
+            # message the form could not use (asked again, or kept as typed after the last attempt) may be another
+            # question (answered, then the form's question again) or a request for a person (the form is left).
+            kept_as_typed = asked is not None and answered.state.marks.get(asked) == "unverified" \
+                and (before or {}).get("marks", {}).get(asked) != "unverified"
+            if answered.kind != "reask" and not kept_as_typed:
                 return self._intake_result(answered, guarded, state)
+            if not self._wants_person(intent):
+                aside = self._aside(guarded, vector, running, before, state, language)
+                return aside or self._intake_result(answered, guarded, state)
         interrupted = self.intake.interrupt(state) if running is not None else None
         candidates = self.retriever.search(text, vector=vector)
         if guarded.scan.critical:
@@ -137,6 +145,33 @@ class Assistant:
             result.action = "intake"
         result.intake_packet = result.intake_packet or self.intake.packet(step.state)
         return result
+
+    def _aside(self, guarded: GuardResult, vector, running: IntakeState, before: dict | None,
+               state: ConversationState, language: str) -> TurnResult | None:
+        """A question asked in the middle of a form that retrieval answers with confidence: the answer, then the
+        form's question again, both in the question's language (a whole question says which language the user
+        writes, unlike a short answer). The form waits as it was, so the question does not use up an attempt."""
+        assert self.retriever is not None
+        candidates = self.retriever.search(guarded.text, vector=vector)
+        if not self.policy.confident(candidates) or "handoff" in self._flags.get(candidates[0].faq_id, ()) \
+                or not self.intake.aside(candidates[0].faq_id, running):
+            return None
+        faq_id = candidates[0].faq_id
+        state.intake = {**(before or running.to_dict()), "language": language}
+        waiting = IntakeState.from_dict(copy.deepcopy(state.intake))
+        state.language = language
+        state.turns, state.last_faq_id = state.turns + 1, faq_id
+        reply = "\n\n".join(part for part in (self.guard.secret_warning(guarded, language),
+                                                self._answer_text(faq_id, language), self.intake.question(waiting))
+                              if part)
+        return TurnResult(
+            action="answer", reply=reply, language=language, faq_id=faq_id,
+            candidates=[{"faq_id": c.faq_id, "score": c.score} for c in candidates],
+            confidence=candidates[0].score, reasons=["intake_aside", f"confident:{candidates[0].score:.2f}"],
+            flags=guarded.flags, entities=guarded.entities, title=self._title(faq_id, language),
+            user_text=guarded.text,
+            intake={"form": waiting.form_id, "step": "ask", "field": waiting.current, "phase": waiting.phase,
+                    "findings": []})
 
     def _wants_person(self, intent: IntentPrediction | None) -> bool:
         return intent is not None and intent.intent in self.policy.handoff_intents

@@ -99,9 +99,9 @@ class Policy:
         request for a person always wins."""
         if name == REQUEST_HUMAN or intent is None or intent.confidence >= self.thresholds.faq_override:
             return False
-        return self._confident(candidates)
+        return self.confident(candidates)
 
-    def _confident(self, candidates: list[Candidate]) -> bool:
+    def confident(self, candidates: list[Candidate]) -> bool:
         """Retrieval alone would answer: the best score clears the answer threshold with enough lead."""
         if not candidates:
             return False
@@ -116,7 +116,7 @@ class Policy:
             return self._failure(state, Decision("fallback", intent=intent, reasons=[*tag, "no_candidates"]))
         best = candidates[0]
         lead = best.fused - candidates[1].fused if len(candidates) > 1 else best.fused
-        if self._confident(candidates):
+        if self.confident(candidates):
             reasons = [*tag, f"confident:{best.score:.2f}>={t.answer:.2f}", f"lead:{lead:.3f}>={t.answer_margin:.3f}"]
             return self._answer(best.faq_id, flags_of, intent, reasons)
         close = [c.faq_id for c in candidates[:t.clarify_options] if best.fused - c.fused <= t.clarify_band]

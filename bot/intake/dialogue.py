@@ -84,6 +84,16 @@ class IntakeDialogue:
         self._keep(step, state)
         return step
 
+    def aside(self, faq_id: str, current: IntakeState) -> bool:
+        """Whether an answer from `faq_id` may come in between the form's questions: any entry but the form's own
+        (the form is already about that one)."""
+        form = self._engine.forms[current.form_id]
+        return faq_id not in form.faq_ids
+
+    def question(self, current: IntakeState) -> str:
+        """The form's pending question (or summary), asked again after an answer in between."""
+        return self._engine.question(current)
+
     def packet(self, current: IntakeState) -> dict[str, Any]:
         """What the form holds so far, for a handoff packet."""
         return self._engine.packet(self._engine.forms[current.form_id], current)

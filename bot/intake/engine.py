@@ -145,6 +145,15 @@ class IntakeEngine:
             return self._choosing(form, state, message, found, ctx, moment)
         return self._collecting(form, state, message, found, ctx, moment)
 
+    def question(self, state: IntakeState) -> str:
+        """What the form is waiting for, asked again: the current field's question, or the summary to confirm."""
+        form = self.forms[state.form_id]
+        if state.phase == "collecting" and state.current:
+            return self._prompt(form.field(state.current), state)
+        if state.phase == "confirming":
+            return self._summary(form, state)
+        return self._which_field(form, state) if state.phase == "choosing" else ""
+
     def packet(self, form: FormSpec, state: IntakeState) -> dict[str, Any]:
         """The structured record for the handoff packet / ticket: fields, labels (English), marks, changes."""
         active = [spec for spec in form.fields if self._active(spec, state) and spec.name in state.answers]

@@ -187,3 +187,15 @@ def test_asking_for_a_person_during_a_form_hands_off_with_the_answers_so_far(cli
     assert response.status_code in (200, 201), response.text
     packet = client.get(f"/v1/handoffs/{response.json()['handoff_id']}", headers=agent).json()["packet"]
     assert packet["intake"]["fields"] == {"coin": "USDT"} and packet["intake"]["interrupted"] is True
+
+
+def test_another_question_during_a_form_is_answered_in_its_language_then_the_form_goes_on(client: TestClient) -> None:
+    chat = Conversation(client)
+    assert step(chat.say("my USDT deposit hasn't arrived")) == ("ask", "network")
+    aside = chat.say("how do I turn on 2FA?")
+    assert aside["action"] == "answer" and aside["faq_id"] == "security.2fa_enable", aside["reasons"]
+    assert step(aside) == ("ask", "network") and aside["reply"].rstrip().endswith("platform.")
+    spanish = chat.say("¿cuál es la comisión de retiro?")
+    assert spanish["faq_id"] == "withdraw.fees" and spanish["language"] == "es"
+    assert "¿Por qué red se envió" in spanish["reply"]   # the pending question, now in Spanish
+    assert step(chat.say("TRC20")) == ("ask", "deposit_time")

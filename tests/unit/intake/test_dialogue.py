@@ -153,3 +153,23 @@ def test_yes_or_no_is_never_kept_as_an_answer(bot: Assistant) -> None:
     bot.ask("yes", state=state)    # still no hash: the field is unknown, not "yes"
     assert state.intake is not None
     assert state.intake["answers"]["txid"] is None and state.intake["marks"]["txid"] == "unknown"
+
+
+def test_another_question_in_the_middle_is_answered_and_the_form_asks_again(bot: Assistant) -> None:
+    state = ConversationState()
+    bot.ask("My crypto deposit has not arrived", state=state)
+    waiting = dict(state.intake or {})
+    result = bot.ask("minimum withdrawal amount", state=state)
+    assert result.action == "answer" and result.faq_id == "withdraw.fees" and "intake_aside" in result.reasons
+    assert result.reply.startswith("The withdrawal fee") and result.reply.rstrip().endswith("?")
+    assert result.intake is not None and result.intake["field"] == "coin"
+    assert state.intake is not None and state.intake["attempts"] == waiting["attempts"]   # no attempt used up
+    assert bot.ask("USDT", state=state).intake["field"] == "network"   # the form goes on where it was
+
+
+def test_an_entry_that_needs_a_person_is_not_answered_in_between(bot: Assistant) -> None:
+    state = ConversationState()
+    bot.ask("My crypto deposit has not arrived", state=state)
+    result = bot.ask("I deposited on the wrong network or forgot the memo", state=state)
+    assert result.intake is not None and result.intake["step"] == "reask", result.reply
+    assert result.action == "intake" and "intake_aside" not in result.reasons
