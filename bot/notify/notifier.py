@@ -189,5 +189,7 @@ class TicketNotifier:
             replies = burst_replies(later, first_id, record.id)
             if not replies:
                 return None
-        text = self.templates.render(event, record.language, ticket=record.ticket or "", due=format_due(record.due_at))
+        zone = self.conversations.get(record.session_id).state.utc_offset_minutes
+        text = self.templates.render(event, record.language, ticket=record.ticket or "",
+                                     due=format_due(record.due_at, zone))
         return compose(text, to=address, sender=self.identity, replies=replies), address

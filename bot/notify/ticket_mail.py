@@ -6,7 +6,7 @@ from __future__ import annotations
 import email.policy
 import html
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -29,11 +29,16 @@ class MailIdentity:
         return self.address.rpartition("@")[2]
 
 
-def format_due(due_at: datetime | None) -> str:
-    """The promised reply time as the e-mails show it, in UTC (e.g. "2026-11-24 14:00 UTC")."""
+def format_due(due_at: datetime | None, utc_offset_minutes: int | None = None) -> str:
+    """The promised reply time as the e-mails show it: in the user's zone when the chat client told us it
+    ("2026-11-24 22:00 UTC+08:00"), else in UTC ("2026-11-24 14:00 UTC")."""
     if due_at is None:
         return ""
-    return due_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if not utc_offset_minutes:
+        return due_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    local = due_at.astimezone(timezone(timedelta(minutes=utc_offset_minutes)))
+    sign, minutes = ("+" if utc_offset_minutes > 0 else "-"), abs(utc_offset_minutes)
+    return local.strftime("%Y-%m-%d %H:%M") + f" UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def plain_body(text: MailText, replies: list[str]) -> str:

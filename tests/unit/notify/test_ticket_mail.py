@@ -111,3 +111,10 @@ def test_mask_hides_all_but_the_first_character():
     assert mask_address("ana.maria@example.com") == "a***@example.com"
     assert mask_address(None) is None
     assert mask_address("broken") == "***"
+
+
+@pytest.mark.parametrize(("offset", "shown"), [(None, "2026-11-24 14:00 UTC"), (0, "2026-11-24 14:00 UTC"),
+                                               (480, "2026-11-24 22:00 UTC+08:00"),
+                                               (-330, "2026-11-24 08:30 UTC-05:30")])
+def test_the_due_time_is_shown_in_the_users_zone_when_known(offset, shown):
+    assert format_due(datetime(2026, 11, 24, 14, 0, tzinfo=UTC), offset) == shown
