@@ -11,6 +11,7 @@ from rasa_sdk import Tracker
 
 from bot.actions.errors import MalformedTrackerError
 from bot.kb.languages import normalise_language
+from bot.notify.addresses import normalize_address
 from bot.storage.conversations import UserInfo
 
 # Fixed namespace: the same Rasa sender id always maps to the same conversation in our database.
@@ -78,12 +79,23 @@ def slot_language(tracker: Tracker, supported: list[str]) -> str | None:
 
 
 def user_info(tracker: Tracker) -> UserInfo:
-    """The exchange uid and VIP tier the channel sends in the metadata (`uid`/`tier` or `user: {...}`)."""
+    """The exchange uid, VIP tier and contact e-mail the channel sends in the metadata (`uid`/`tier`/`email` or
+    `user: {...}`); an address that is not valid is ignored (the channel, not the user, sent it)."""
     metadata = message_metadata(tracker)
     nested = metadata.get("user")
     user: dict[str, Any] = nested if isinstance(nested, dict) else metadata
-    uid, tier = user.get("uid"), user.get("tier")
-    return UserInfo(str(uid) if uid not in (None, "") else None, str(tier) if tier not in (None, "") else None)
+    uid, tier, email = user.get("uid"), user.get("tier"), user.get("email")
+    return UserInfo(str(uid) if uid not in (None, "") else None, str(tier) if tier not in (None, "") else None,
+                    _address(email))
+
+
+def _address(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return normalize_address(value)
+    except ValueError:
+        return None
 
 
 def conversation_events(tracker: Tracker) -> list[ConversationEvent]:

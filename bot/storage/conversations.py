@@ -24,8 +24,9 @@ SESSION_ID_CHARS = 36   # the column's width: a UUID
 class UserInfo:
     """What the embedding site tells us about the user: exchange uid and VIP tier, both optional.
 
-    `email` (where ticket updates go) is only read when a session is created: it is stored as the session's
-    contact address (see `contact_email`) and never loaded back into this record, so it cannot travel into
+    `email` (where ticket updates go) is only read when a session is created (or, for channels that bring their
+    own session ids, while it has no address): it is stored as the session's contact address (see
+    `contact_email`) and never loaded back into this record, so it cannot travel into
     handoff packets, webhooks or logs with the rest of the user's details.
     """
 
@@ -118,7 +119,8 @@ class ConversationStore:
 
     def ensure_session(self, session_id: str, user: UserInfo | None = None) -> SessionRecord:
         """The session with this id, created (with an unusable token) when missing: for channels such as
-        Rasa that bring their own conversation ids and authenticate callers themselves."""
+        Rasa that bring their own conversation ids and authenticate callers themselves. A contact address in
+        `user` is stored when the session has none yet."""
         if not session_id or len(session_id) > SESSION_ID_CHARS:
             raise InputError(f"a session id has 1 to {SESSION_ID_CHARS} characters; derive one (e.g. a UUID) "
                              "from longer channel ids")
@@ -127,10 +129,12 @@ class ConversationStore:
             if row is None:
                 user = user or UserInfo()
                 row = ChatSession(id=session_id, token_hash=token_digest(new_token()), user_uid=user.uid,
-                                  user_tier=user.tier, state={}, status="bot", created_at=utcnow(),
-                                  updated_at=utcnow())
+                                  user_tier=user.tier, contact_email=user.email, state={}, status="bot",
+                                  created_at=utcnow(), updated_at=utcnow())
                 session.add(row)
                 session.flush()
+            elif user is not None and user.email and not row.contact_email:
+                row.contact_email = user.email
             return _record(row)
 
     def authenticate(self, session_id: str, token: str | None) -> SessionRecord:

@@ -222,3 +222,15 @@ def test_an_urgent_forms_questions_go_on_through_rasa_until_an_agent_claims(runt
 def _agent(runtime) -> int:
     record, _ = TokenStore(runtime.database).create(f"agent-{uuid.uuid4().hex[:6]}", "agent")
     return record.id
+
+
+def test_a_contact_address_in_the_channels_metadata_is_kept_for_ticket_emails(runtime):
+    """Rasa users cannot call the contact endpoint; the channel may pass `user.email` (checked, never echoed)."""
+    conversation = RasaConversation(sender(), metadata={"user": {"uid": "U-7", "email": "Ana@Example.COM"}})
+    messages, _ = run(conversation.user("withdrawal fee for BTC"))
+    session_id = _session(conversation)
+    assert runtime.conversations.contact_email(session_id) == "Ana@example.com"
+    assert "Ana@" not in messages[0]["text"]
+    broken = RasaConversation(sender(), metadata={"user": {"email": "not an address"}})
+    run(broken.user("withdrawal fee for BTC"))
+    assert runtime.conversations.contact_email(_session(broken)) is None
