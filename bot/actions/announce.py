@@ -19,12 +19,13 @@ import pluggy
 from rasa_sdk.plugin import plugin_manager
 from sanic import Sanic
 
+from bot.actions.reply import ActionReply
 from bot.actions.runtime import ActionRuntime, get_runtime
 from bot.background import settle
 from bot.handoff.webhooks import WebhookSender
 from bot.notify.notifier import TicketNotifier
 from bot.service.handoff_events import HandoffEvents
-from bot.service.hub import LiveHub
+from bot.service.hub import AGENTS_TOPIC, LiveHub
 
 log = logging.getLogger("bot.actions.announce")
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
@@ -83,6 +84,13 @@ class HandoffAnnouncer:
         task = self._keep(asyncio.get_running_loop().create_task(self._announce(handoff_id)))
         await asyncio.wait({task}, timeout=wait)
 
+    async def messages_forwarded(self, session_id: str, messages: list[dict[str, Any]],
+                                 wait: float = ANNOUNCE_WAIT_SECONDS) -> None:
+        """Publish messages stored for the agent who has the conversation to the session's and agents' topics,
+        as the web chat does; returns when done or after `wait` seconds."""
+        task = self._keep(asyncio.get_running_loop().create_task(self._publish(session_id, messages)))
+        await asyncio.wait({task}, timeout=wait)
+
     async def events(self, runtime: ActionRuntime) -> HandoffEvents:
         """The running loop's events for `runtime`, built on first use (concurrent callers share one build)."""
         loop = asyncio.get_running_loop()
@@ -122,6 +130,16 @@ class HandoffAnnouncer:
         except Exception:
             log.exception("a handoff opened through Rasa could not be announced", extra={"handoff_id": handoff_id})
 
+    async def _publish(self, session_id: str, messages: list[dict[str, Any]]) -> None:
+        try:
+            events = await self.events(await asyncio.to_thread(get_runtime))
+            for message in messages:
+                event = {"type": "message", "session_id": session_id, "message": message}
+                await events.hub.publish(session_id, event)
+                await events.hub.publish(AGENTS_TOPIC, event)
+        except Exception:
+            log.exception("a message forwarded through Rasa could not be published", extra={"session_id": session_id})
+
     async def _retire(self, entry: _LoopEvents) -> None:
         if not entry.ready.done():   # still connecting (e.g. to an unresponsive Redis): give up on it
             entry.ready.cancel()
@@ -139,9 +157,12 @@ class HandoffAnnouncer:
 announcer = HandoffAnnouncer()
 
 
-async def announce_opened(handoff_id: str) -> None:
-    """Announce a handoff an action just opened (process-wide announcer)."""
-    await announcer.handoff_opened(handoff_id)
+async def announce_reply(reply: ActionReply) -> None:
+    """Announce what an action's reply opened or forwarded (process-wide announcer)."""
+    if reply.opened is not None:
+        await announcer.handoff_opened(reply.opened)
+    if reply.forwarded:
+        await announcer.messages_forwarded(reply.session_id, reply.forwarded)
 
 
 class ShutdownPlugin:

@@ -10,7 +10,7 @@ from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.announce import announce_opened
+from bot.actions.announce import announce_reply
 from bot.actions.context import redacted_transcript, tracker_context
 from bot.actions.errors import RejectedInput
 from bot.actions.language import reply_language
@@ -46,8 +46,7 @@ class ActionFaqAnswer(Action):
         session_id = session_id_for(tracker, FAQ_ANSWER)
         text = latest_text(tracker, FAQ_ANSWER)
         reply = await asyncio.to_thread(answer, tracker, session_id, text)
-        if reply.opened is not None:
-            await announce_opened(reply.opened)
+        await announce_reply(reply)
         return reply.deliver(dispatcher)
 
 
@@ -110,12 +109,14 @@ def _forward(runtime: ActionRuntime, tracker: Tracker, session: SessionRecord, t
     except InputError as exc:
         raise RejectedInput(FAQ_ANSWER, str(exc)) from None
     details = {"title": None, "intake": result.intake} if result else None
-    runtime.conversations.record_turn(session.id, guarded_text, result, session.state, bot_details=details)
+    stored = runtime.conversations.record_turn(session.id, guarded_text, result, session.state, bot_details=details)
+    forwarded = [m.public() for m in (stored.user_message, stored.bot_message) if m is not None]
     latest = runtime.handoffs.latest_for_session(session.id)
-    events: list[dict[str, Any]] = [SlotSet("handoff_id", latest.id)] if latest else []
+    events: list[dict[str, Any]] = [SlotSet("handoff_id", latest.id), ConversationPaused()] if latest \
+        else [ConversationPaused()]
     if result is not None:
-        return ActionReply(result.reply, result.language, events=[*events, ConversationPaused()])
+        return ActionReply(result.reply, result.language, events=events, forwarded=forwarded, session_id=session.id)
     language = reply_language(runtime, tracker, session, fallback=latest.language if latest else None)
     return ActionReply(action_message(runtime.assistant.localizer, "forwarded", language), language,
-                       events=[*events, ConversationPaused()])
+                       events=events, forwarded=forwarded, session_id=session.id)
 

@@ -10,7 +10,7 @@ from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.announce import announce_opened
+from bot.actions.announce import announce_reply
 from bot.actions.context import redacted_transcript, tracker_context
 from bot.actions.language import reply_language
 from bot.actions.messages import action_message
@@ -39,8 +39,7 @@ class ActionHandoffToHuman(Action):
         """Queue the handoff; raises `MalformedTrackerError` (HTTP 400) without a sender id."""
         session_id = session_id_for(tracker, HANDOFF_TO_HUMAN)
         reply = await asyncio.to_thread(hand_over, tracker, session_id)
-        if reply.opened is not None:
-            await announce_opened(reply.opened)
+        await announce_reply(reply)
         return reply.deliver(dispatcher)
 
 

@@ -12,7 +12,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions import ActionHandoffToHuman
+from bot.actions import ActionFaqAnswer, ActionHandoffToHuman
 from bot.actions.announce import announcer
 from bot.actions.payloads import RasaConversation
 from bot.actions.runtime import ActionRuntime, configure, get_runtime
@@ -56,3 +56,30 @@ def test_the_opened_event_reaches_another_process_console_through_redis(runtime)
 
     handoff_id, event = asyncio.run(scenario())
     assert event["event"] == "opened" and event["handoff"]["session_id"] == runtime.handoffs.get(handoff_id).session_id
+
+
+def test_a_message_forwarded_to_the_agent_reaches_the_consoles_through_redis(runtime):
+    """While an agent has the conversation, the user's message is stored for them and published live, as the web
+    chat publishes it."""
+    conversation = RasaConversation(f"web-{uuid.uuid4().hex[:8]}").user("I need a human", intent="request_human")
+
+    async def scenario() -> dict[str, Any]:
+        console_hub = LiveHub(REDIS_URL)
+        await console_hub.start()
+        console = console_hub.subscribe(AGENTS_TOPIC)
+        try:
+            events = await ActionHandoffToHuman().run(CollectingDispatcher(), Tracker.from_dict(conversation.tracker()),
+                                                      {})
+            conversation.action("action_handoff_to_human", events).user("are you there? my order id is 7781")
+            await ActionFaqAnswer().run(CollectingDispatcher(), Tracker.from_dict(conversation.tracker()), {})
+            while True:
+                event = await asyncio.wait_for(console.get(), 10)
+                if event.get("type") == "message" and "7781" in event["message"]["text"]:
+                    return event
+        finally:
+            await announcer.close()
+            await console_hub.stop()
+
+    event = asyncio.run(scenario())
+    assert event["message"]["role"] == "user"
+    assert runtime.conversations.messages(event["session_id"])[-1].text == event["message"]["text"]
