@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import copy
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from bot.answers import Localizer
 from bot.config import Settings
 from bot.errors import InputError
 from bot.guard import GuardResult, SecurityGuard
 from bot.intake.dialogue import IntakeDialogue
-from bot.intake.state import IntakeState, IntakeStep
+from bot.intake.state import IntakeState, IntakeStep, progress
 from bot.kb.languages import normalise_language
 from bot.language import LanguageDetector
 from bot.policy import Decision, Policy, PolicyThresholds
@@ -95,13 +95,14 @@ class Assistant:
         intent = self._intent(text, vector)
         running = self.intake.running(state)
         if running is not None and not guarded.scan.critical:
-            before, asked = copy.deepcopy(state.intake), running.current
+            # `running` is a copy the engine edits; the stored progress stays as it was until the step is kept.
+            before, asked = state.intake or {}, running.current
             answered = self._intake_step(running, guarded, lang, state)
             # An understood answer stays in the form, whatever the intent model makes of "TRC20" or a hash. A
             # message the form could not use (asked again, or kept as typed after the last attempt) may be another
             # question (answered, then the form's question again) or a request for a person (the form is left).
             kept_as_typed = asked is not None and answered.state.marks.get(asked) == "unverified" \
-                and (before or {}).get("marks", {}).get(asked) != "unverified"
+                and before.get("marks", {}).get(asked) != "unverified"
             if answered.kind != "reask" and not kept_as_typed:
                 return self._intake_result(answered, guarded, state)
             if not self._wants_person(intent):
@@ -146,7 +147,7 @@ class Assistant:
         result.intake_packet = result.intake_packet or self.intake.packet(step.state)
         return result
 
-    def _aside(self, guarded: GuardResult, vector, running: IntakeState, before: dict | None,
+    def _aside(self, guarded: GuardResult, vector, running: IntakeState, before: dict[str, Any],
                state: ConversationState, language: str) -> TurnResult | None:
         """A question asked in the middle of a form that retrieval answers with confidence: the answer, then the
         form's question again, both in the question's language (a whole question says which language the user
@@ -157,8 +158,8 @@ class Assistant:
                 or not self.intake.aside(candidates[0].faq_id, running):
             return None
         faq_id = candidates[0].faq_id
-        state.intake = {**(before or running.to_dict()), "language": language}
-        waiting = IntakeState.from_dict(copy.deepcopy(state.intake))
+        state.intake = {**before, "language": language}
+        waiting = IntakeState.from_dict(state.intake)
         state.language = language
         state.turns, state.last_faq_id = state.turns + 1, faq_id
         reply = "\n\n".join(part for part in (self.guard.secret_warning(guarded, language),
@@ -169,9 +170,7 @@ class Assistant:
             candidates=[{"faq_id": c.faq_id, "score": c.score} for c in candidates],
             confidence=candidates[0].score, reasons=["intake_aside", f"confident:{candidates[0].score:.2f}"],
             flags=guarded.flags, entities=guarded.entities, title=self._title(faq_id, language),
-            user_text=guarded.text,
-            intake={"form": waiting.form_id, "step": "ask", "field": waiting.current, "phase": waiting.phase,
-                    "findings": []})
+            user_text=guarded.text, intake=progress(waiting, "ask", waiting.current))
 
     def _wants_person(self, intent: IntentPrediction | None) -> bool:
         return intent is not None and intent.intent in self.policy.handoff_intents
@@ -196,9 +195,7 @@ class Assistant:
     def _with_step(self, result: TurnResult, step: IntakeStep, state: ConversationState) -> TurnResult:
         """`result` carrying the intake step: its text, its action, and the record the handoff needs."""
         language = step.state.language
-        result.intake = {"form": step.state.form_id, "step": step.kind, "field": step.field, "phase": step.state.phase,
-                         "findings": [{"check": f.check, "faq_id": f.faq_id, "solves": f.solves}
-                                      for f in step.findings]}
+        result.intake = progress(step.state, step.kind, step.field, step.findings)
         if step.kind == "solved":
             result.action, result.faq_id = "answer", step.faq_id
             result.reasons = [*result.reasons, f"intake_solved:{step.reason}"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,3 +58,17 @@ def shipped_index_dir(tmp_path_factory, use_encoder) -> Path:
     settings = load_settings(environ={"INDEX_DIR": str(folder / "index")})
     build_index(settings, progress=False, encoder=use_encoder)
     return folder / "index"
+
+
+@contextmanager
+def attached(handler: logging.Handler, logger_name: str, level: int) -> Iterator[None]:
+    """`handler` on the logger `logger_name` at `level` for the block; the logger is restored afterwards."""
+    logger = logging.getLogger(logger_name)
+    previous = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)

@@ -25,7 +25,7 @@ from bot.background import settle
 from bot.handoff.webhooks import WebhookSender
 from bot.notify.notifier import TicketNotifier
 from bot.service.handoff_events import HandoffEvents
-from bot.service.hub import AGENTS_TOPIC, LiveHub
+from bot.service.hub import LiveHub
 
 log = logging.getLogger("bot.actions.announce")
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
@@ -134,9 +134,7 @@ class HandoffAnnouncer:
         try:
             events = await self.events(await asyncio.to_thread(get_runtime))
             for message in messages:
-                event = {"type": "message", "session_id": session_id, "message": message}
-                await events.hub.publish(session_id, event)
-                await events.hub.publish(AGENTS_TOPIC, event)
+                await events.hub.publish_message(session_id, message)
         except Exception:
             log.exception("a message forwarded through Rasa could not be published", extra={"session_id": session_id})
 

@@ -91,11 +91,8 @@ def _handoff(runtime: ActionRuntime, tracker: Tracker, session: SessionRecord,
              result: TurnResult) -> PreparedHandoff:
     """The handoff, with the tracker's (redacted) transcript ending with the message just answered."""
     redact = runtime.assistant.redact
-    extra = tracker_context(tracker, redact)
-    if result.intake_packet:   # a finished (or interrupted) intake form: its structured answers
-        extra["intake"] = result.intake_packet
     return runtime.desk.prepare(session, result, transcript=redacted_transcript(tracker, session.id, redact),
-                                extra=extra)
+                                extra=tracker_context(tracker, redact))
 
 
 def _forward(runtime: ActionRuntime, tracker: Tracker, session: SessionRecord, text: str) -> ActionReply:

@@ -55,10 +55,14 @@ def hand_over(tracker: Tracker, session_id: str) -> ActionReply:
             return ActionReply(action_message(localizer, "handoff_open", language), language,
                                events=[SlotSet("handoff_id", latest.id), ConversationPaused()])
         redact = runtime.assistant.redact
+        state = session.state
+        extra = tracker_context(tracker, redact)
+        interrupted = runtime.assistant.intake.interrupt(state)   # a running form's answers go with it
+        if interrupted:
+            extra["intake"] = interrupted
         prepared = runtime.desk.prepare(session, None, requested=True, language=language,
-                                        transcript=redacted_transcript(tracker, session_id, redact),
-                                        extra=tracker_context(tracker, redact))
+                                        transcript=redacted_transcript(tracker, session_id, redact), extra=extra)
         text = f"{localizer.message('handoff', language)}\n\n{prepared.notice}"
-        handoff_id = runtime.conversations.open_handoff(session_id, prepared.fields, system_text=text)
-    return ActionReply(text, language, events=[SlotSet("handoff_id", handoff_id), ConversationPaused()],
-                       opened=handoff_id)
+        runtime.conversations.open_handoff(session_id, prepared.fields, system_text=text, state=state)
+    return ActionReply(text, language, events=[SlotSet("handoff_id", prepared.id), ConversationPaused()],
+                       opened=prepared.id)

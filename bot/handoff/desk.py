@@ -51,7 +51,8 @@ class HandoffDesk:
         """Decide team, live or ticket, priority and packet for a handoff of `session`.
 
         `result` is the turn that triggered it (None when the user pressed "talk to a person"); its user
-        message is added to the packet's transcript unless the transcript already ends with it. `transcript`
+        message is added to the packet's transcript unless the transcript already ends with it, and its intake
+        record (`result.intake_packet`) joins the packet. `transcript`
         (redacted) defaults to the stored one; `extra` joins the packet (e.g. a Rasa tracker's slots);
         `language` applies when the turn does not say.
         """
@@ -69,6 +70,8 @@ class HandoffDesk:
         files = self.attachments(session.id) if self.attachments else []
         if files:
             packet["attachments"] = files
+        if result is not None and result.intake_packet:   # the intake form's answers, finished or not
+            packet["intake"] = result.intake_packet
         if extra:
             packet.update(extra)
         rank = priority(reason, session.user.tier)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal
 
@@ -79,3 +80,11 @@ class IntakeStep:
     filled: list[str] = dataclasses.field(default_factory=list)          # fields answered by this message
     handoff_now: bool = False
     amend: bool = False
+
+
+def progress(state: IntakeState, step: str, field: str | None,
+             findings: Sequence[Finding] = ()) -> dict[str, Any]:
+    """Where a form stands, as turn results and stored bot messages carry it: form, step, field, phase and the
+    checks that found something this turn."""
+    return {"form": state.form_id, "step": step, "field": field, "phase": state.phase,
+            "findings": [{"check": f.check, "faq_id": f.faq_id, "solves": f.solves} for f in findings]}

@@ -14,7 +14,7 @@ from bot.handoff.desk import HandoffDesk
 from bot.handoff.packet import handoff_reason
 from bot.service.handoff_events import HandoffEvents
 from bot.service.holder import AssistantHolder
-from bot.service.hub import AGENTS_TOPIC, LiveHub
+from bot.service.hub import LiveHub
 from bot.service.metrics import ServiceMetrics
 from bot.storage.conversations import ConversationStore, MessageRecord, SessionRecord, StoredTurn, UserInfo
 from bot.turn import TurnResult
@@ -96,8 +96,7 @@ class ChatService:
         result = assistant.ask(text, lang=lang, state=state)
         prepared = None
         if result.action == "handoff":
-            extra = {"intake": result.intake_packet} if result.intake_packet else None
-            prepared = self.desk.prepare(session, result, extra=extra)
+            prepared = self.desk.prepare(session, result)
             result.reply = f"{result.reply}\n\n{prepared.notice}"
         stored = self.store.record_turn(session.id, result.user_text, result, state,
                                         bot_details=self._details(result),
@@ -126,62 +125,48 @@ class ChatService:
 
     async def request_human(self, session: SessionRecord) -> dict[str, Any]:
         """The user pressed "talk to a person": open a handoff unless one is already open."""
-        handoff_id, message = await run_in_threadpool(self._request_human_sync, session.id)
-        self.metrics.handoffs.labels("user_request").inc()
-        event = {"type": "message", "session_id": session.id, "message": message.public()}
-        await self.hub.publish(session.id, event)
-        await self.hub.publish(AGENTS_TOPIC, event)
-        await self.events.handoff_opened(handoff_id)
+        opened = await run_in_threadpool(self._hand_over_sync, session.id, None, "")
+        assert opened is not None   # a conversation a person has already raises ConflictError
+        handoff_id, message = opened
+        await self._handed_over(session.id, handoff_id, message, "user_request")
         return {"handoff_id": handoff_id, "reply": message.text, "status": "human"}
-
-    def _request_human_sync(self, session_id: str) -> tuple[str, MessageRecord]:
-        session = self.store.get(session_id)
-        if session.status == "human":
-            raise ConflictError("a person is already handling or about to handle this conversation")
-        state = session.state
-        language = state.language or session.language or self.holder.settings.languages.default
-        interrupted = self.holder.current.intake.interrupt(state)   # a running form's answers go with it
-        prepared = self.desk.prepare(session, None, requested=True,
-                                     extra={"intake": interrupted} if interrupted else None)
-        if interrupted:
-            self.store.save_state(session_id, state)
-        reply = f"{self.holder.current.localizer.message('handoff', language)}\n\n{prepared.notice}"
-        handoff_id = self.store.open_handoff(session_id, prepared.fields, system_text=reply)
-        messages = self.store.messages(session_id)
-        return handoff_id, messages[-1]
 
     async def secret_in_file(self, session_id: str, kinds: list[str], file_message: MessageRecord) -> str | None:
         """A file held a seed phrase or private key (already removed): hand off as a security emergency, as a
         pasted one does, unless a person already has the conversation. Returns the handoff id."""
-        opened = await run_in_threadpool(self._secret_in_file_sync, session_id, kinds, file_message)
+        opened = await run_in_threadpool(self._hand_over_sync, session_id, kinds, file_message.text)
         if opened is None:
             return None
         handoff_id, message = opened
-        self.metrics.handoffs.labels("security").inc()
-        event = {"type": "message", "session_id": session_id, "message": message.public()}
-        await self.hub.publish(session_id, event)
-        await self.hub.publish(AGENTS_TOPIC, event)
-        await self.events.handoff_opened(handoff_id)
+        await self._handed_over(session_id, handoff_id, message, "security")
         return handoff_id
 
-    def _secret_in_file_sync(self, session_id: str, kinds: list[str],
-                             file_message: MessageRecord) -> tuple[str, MessageRecord] | None:
+    def _hand_over_sync(self, session_id: str, secret_kinds: list[str] | None,
+                        user_text: str) -> tuple[str, MessageRecord] | None:
+        """Open a handoff outside a turn: the user's request (`secret_kinds` None; ConflictError when a person
+        already has the conversation) or a security emergency for secrets found in a file (None then). A running
+        intake form stops and its answers go with the handoff; the new state is stored with it."""
         session = self.store.get(session_id)
         if session.status == "human":
+            if secret_kinds is None:
+                raise ConflictError("a person is already handling or about to handle this conversation")
             return None
         state = session.state
         language = state.language or session.language or self.holder.settings.languages.default
-        self.holder.current.intake.interrupt(state)
-        localizer = self.holder.current.localizer
-        result = TurnResult(action="handoff", reply="", language=language, intent="security_emergency",
-                            reasons=["security_emergency", "secret_in_attachment",
-                                     *(f"secret_exposed:{kind}" for kind in kinds)],
-                            user_text=file_message.text)
-        prepared = self.desk.prepare(session, result)
-        reply = f"{localizer.message('handoff', language)}\n\n{prepared.notice}"
-        handoff_id = self.store.open_handoff(session_id, prepared.fields, system_text=reply)
-        self.store.save_state(session_id, state)
-        return handoff_id, self.store.messages(session_id)[-1]
+        result = None if secret_kinds is None else TurnResult(
+            action="handoff", reply="", language=language, intent="security_emergency", user_text=user_text,
+            reasons=["security_emergency", "secret_in_attachment", *(f"secret_exposed:{k}" for k in secret_kinds)])
+        interrupted = self.holder.current.intake.interrupt(state)
+        prepared = self.desk.prepare(session, result, requested=secret_kinds is None,
+                                     extra={"intake": interrupted} if interrupted else None)
+        reply = f"{self.holder.current.localizer.message('handoff', language)}\n\n{prepared.notice}"
+        return prepared.id, self.store.open_handoff(session_id, prepared.fields, system_text=reply, state=state)
+
+    async def _handed_over(self, session_id: str, handoff_id: str, message: MessageRecord, reason: str) -> None:
+        """Count the handoff, show its notice to the user and the agents live, and announce it."""
+        self.metrics.handoffs.labels(reason).inc()
+        await self.hub.publish_message(message.session_id, message.public())
+        await self.events.handoff_opened(handoff_id)
 
     async def feedback(self, session: SessionRecord, message_id: int, helpful: bool, comment: str | None) -> int:
         """Record a verdict; "not helpful" counts as a failed turn for the handoff policy."""
@@ -204,9 +189,7 @@ class ChatService:
         if not text.strip():
             raise InputError("text is empty")
         record = await run_in_threadpool(self.store.add_message, session_id, role, text, details)
-        event = {"type": "message", "session_id": session_id, "message": record.public()}
-        await self.hub.publish(session_id, event)
-        await self.hub.publish(AGENTS_TOPIC, event)
+        await self.hub.publish_message(session_id, record.public())
         return record.public()
 
     def _count(self, outcome: ChatOutcome) -> None:
@@ -225,7 +208,5 @@ class ChatService:
     async def _publish(self, stored: StoredTurn, *, to_agents: bool) -> None:
         for message in (stored.user_message, stored.bot_message):
             if message is not None:
-                event = {"type": "message", "session_id": message.session_id, "message": message.public()}
-                await self.hub.publish(message.session_id, event)
-                if to_agents:
-                    await self.hub.publish(AGENTS_TOPIC, event)
+                await self.hub.publish_message(message.session_id, message.public(), to_agents=to_agents)
+

@@ -73,6 +73,13 @@ class LiveHub:
                 log.warning("redis publish failed; delivering locally only", exc_info=True)
         self._deliver(session_id, event)
 
+    async def publish_message(self, session_id: str, message: dict[str, Any], *, to_agents: bool = True) -> None:
+        """A transcript message (`MessageRecord.public()`) to the session's subscribers and the agents' feed."""
+        event = {"type": "message", "session_id": session_id, "message": message}
+        await self.publish(session_id, event)
+        if to_agents:
+            await self.publish(AGENTS_TOPIC, event)
+
     def _deliver(self, session_id: str, event: dict[str, Any]) -> None:
         for queue in list(self._subscribers.get(session_id, ())):
             try:

@@ -193,8 +193,11 @@ class ConversationStore:
             return StoredTurn(_message(user), _message(bot) if bot else None, handoff_id,
                               handoff.get("ticket") if handoff else None)
 
-    def open_handoff(self, session_id: str, fields: dict[str, Any], *, system_text: str) -> str:
-        """Queue a handoff the user asked for, tell them in a system message, and mark the session human."""
+    def open_handoff(self, session_id: str, fields: dict[str, Any], *, system_text: str,
+                     state: ConversationState | None = None) -> MessageRecord:
+        """Queue a handoff opened outside a turn (the user's request, a secret in a file), tell the user in a
+        system message, mark the session human and, when given, store its new `state`, all in one transaction.
+        Returns the system message (its details name the handoff)."""
         now = utcnow()
         handoff_id = fields.get("id") or str(uuid.uuid4())
         with self.db.session() as session:
@@ -203,10 +206,14 @@ class ConversationStore:
                 raise NotFoundError(f"session {session_id!r} does not exist")
             session.add(Handoff(**{"status": "queued", "created_at": now, **fields, "id": handoff_id,
                                    "session_id": session_id}))
-            session.add(Message(session_id=session_id, role="system", text=system_text, created_at=now,
-                                details={"handoff_id": handoff_id}))
+            message = Message(session_id=session_id, role="system", text=system_text, created_at=now,
+                              details={"handoff_id": handoff_id})
+            session.add(message)
             row.status, row.updated_at = "human", now
-        return handoff_id
+            if state is not None:
+                row.state = asdict(state)
+            session.flush()
+            return _message(message)
 
     def add_message(self, session_id: str, role: str, text: str,
                     details: dict[str, Any] | None = None) -> MessageRecord:

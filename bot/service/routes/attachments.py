@@ -21,7 +21,6 @@ from bot.errors import InputError
 from bot.security.secrets import CRITICAL_KINDS
 from bot.service.attachment_schemas import AttachmentListOut, UploadOut
 from bot.service.deps import limit_session, require_role, services
-from bot.service.hub import AGENTS_TOPIC
 from bot.service.middleware import BodyLimits
 from bot.service.routes.chat import TOKEN_HEADER
 from bot.storage.attachments import AttachmentRecord
@@ -102,13 +101,10 @@ async def upload(session_id: str, request: Request, x_session_token: str | None 
     filename, data = await _read_upload(request)
     accepted = await anyio.to_thread.run_sync(svc.attachments.accept, session.id, data, filename,
                                               limiter=_cleaning_limiter())
-    event = {"type": "message", "session_id": session.id, "message": accepted.message.public()}
-    await svc.chat.hub.publish(session.id, event)
-    if accepted.handoff_open:
-        await svc.chat.hub.publish(AGENTS_TOPIC, event)
-    if CRITICAL_KINDS.intersection(accepted.secrets):   # a seed phrase or key in a log: as urgent as a pasted one
-        await svc.chat.secret_in_file(session.id, sorted(CRITICAL_KINDS.intersection(accepted.secrets)),
-                                      accepted.message)
+    await svc.chat.hub.publish_message(session.id, accepted.message.public(), to_agents=accepted.handoff_open)
+    critical = sorted(CRITICAL_KINDS.intersection(accepted.secrets))
+    if critical:   # a seed phrase or key in a log: as urgent as a pasted one
+        await svc.chat.secret_in_file(session.id, critical, accepted.message)
     return accepted.public()
 
 

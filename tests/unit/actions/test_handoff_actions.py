@@ -10,7 +10,7 @@ import pytest
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions import ActionHandoffStatus, ActionHandoffToHuman
+from bot.actions import ActionFaqAnswer, ActionHandoffStatus, ActionHandoffToHuman
 from bot.actions.errors import MalformedTrackerError
 from bot.actions.messages import action_messages
 from bot.actions.payloads import RasaConversation
@@ -158,3 +158,17 @@ def test_handoff_without_any_message_still_opens(runtime):
     assert messages[0]["text"].startswith(runtime.assistant.localizer.message("handoff", "de") + "\n\n")
     handoff = runtime.handoffs.get(slots(events)["handoff_id"])
     assert handoff.packet["transcript"] == [] and handoff.language == "de"
+
+
+def test_asking_for_a_person_during_an_intake_form_takes_its_answers_along(runtime):
+    """As in the web chat, the form stops and what it collected joins the handoff's packet."""
+    conversation = RasaConversation(f"web-{uuid.uuid4().hex[:8]}").user("My crypto deposit has not arrived")
+    _, events = run(ActionFaqAnswer(), conversation)
+    conversation.action("action_faq_answer", events).user("USDT")
+    _, events = run(ActionFaqAnswer(), conversation)
+    assert runtime.conversations.get(session_of(conversation)).state.intake is not None
+    conversation.action("action_faq_answer", events).user("I want a person", intent="request_human")
+    _, events = run(ActionHandoffToHuman(), conversation)
+    packet = runtime.handoffs.get(slots(events)["handoff_id"]).packet
+    assert packet["intake"]["fields"] == {"coin": "USDT"} and packet["intake"]["interrupted"] is True
+    assert runtime.conversations.get(session_of(conversation)).state.intake is None

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage.conversations import ConversationStore
+from tests.conftest import attached
 from tests.unit.notify.smtp import Inbox, smtp_server
 from tests.unit.storage import migrated_database
 
@@ -46,12 +47,6 @@ def store(tmp_path: Path) -> Iterator[ConversationStore]:
 @pytest.fixture
 def logs() -> Iterator[Records]:
     """The notifier's log records."""
-    handler, logger = Records(), logging.getLogger("bot.notify")
-    previous = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
+    handler = Records()
+    with attached(handler, "bot.notify", logging.DEBUG):
         yield handler
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous)

@@ -19,7 +19,7 @@ from bot.pipeline import Assistant
 from bot.service.app import create_app
 from bot.service.logs import JsonFormatter
 from bot.storage.db import Database
-from tests.conftest import make_settings
+from tests.conftest import attached, make_settings
 from tests.unit.storage import DATABASES, database_url
 
 
@@ -117,12 +117,5 @@ def service_logs() -> Iterator[LogCapture]:
     capture = LogCapture()
     handler = logging.StreamHandler(capture.stream)
     handler.setFormatter(JsonFormatter())
-    logger = logging.getLogger("bot")
-    previous = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    try:
+    with attached(handler, "bot", logging.INFO):
         yield capture
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous)

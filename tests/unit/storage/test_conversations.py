@@ -146,9 +146,11 @@ def test_add_message_needs_an_existing_session(store):
 def test_open_handoff_adds_a_system_message_and_marks_the_session_human(store):
     """A requested handoff is queued with a system message that links it."""
     record, _ = store.create_session()
-    handoff_id = store.open_handoff(record.id, {"reason": "user_request", "priority": 0, "summary": "",
-                                                "packet": {}}, system_text="Connecting you to an agent.")
+    message = store.open_handoff(record.id, {"reason": "user_request", "priority": 0, "summary": "",
+                                             "packet": {}}, system_text="Connecting you to an agent.")
+    handoff_id = message.details["handoff_id"]
     last = store.messages(record.id)[-1]
+    assert message == last
     assert last.role == "system" and last.text == "Connecting you to an agent."
     assert last.details["handoff_id"] == handoff_id and last.public()["handoff_id"] == handoff_id
     assert store.get(record.id).status == "human"

@@ -43,7 +43,8 @@ def _open(db, priority=0, minutes=0, team=None, reason="low_confidence") -> str:
     record, _ = conversations.create_session()
     fields = {"reason": reason, "priority": priority, "team": team, "summary": f"{reason}: help",
               "packet": {"reason": reason}, "created_at": T0 + timedelta(minutes=minutes)}
-    return conversations.open_handoff(record.id, fields, system_text="An agent will be with you shortly.")
+    message = conversations.open_handoff(record.id, fields, system_text="An agent will be with you shortly.")
+    return message.details["handoff_id"]
 
 
 def test_queue_is_by_priority_then_longest_waiting(db, handoffs):
