@@ -81,3 +81,11 @@ def test_bench_intake_measures_plain_and_intake_turns(shipped_index_dir, tmp_pat
     # Every answer of the three scripted conversations is an intake turn (none ends the form early).
     assert numbers["intake_answer"]["turns"] == 19
     assert isinstance(numbers["added_by_intake_answer_ms"], float)
+
+
+def test_bench_attachments_cleans_each_generated_input():
+    result = run("scripts/bench_attachments.py", "--runs", "1")
+    assert result.returncode == 0, result.stderr
+    numbers = json.loads(result.stdout)
+    assert set(numbers) == {"png_1920x1080", "jpeg_4032x3024_exif_gps", "text_512_kib_with_seed_phrase"}
+    assert all(isinstance(value, float) and value > 0 for value in numbers.values())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import binascii
 import contextlib
+import io
 import threading
 import time
 import zlib
@@ -13,6 +14,8 @@ import pytest
 from PIL import Image
 from sqlalchemy import event
 
+from bot.attachments.benchmark import log_with_seed_phrase, phone_jpeg
+from bot.attachments.cleaning import clean
 from bot.attachments.images import _fresh_pixels, clean_image
 from bot.attachments.pdf import check_pdf
 from bot.attachments.service import AttachmentService
@@ -189,3 +192,14 @@ class _NoStorage:
 
     def delete(self, key: str) -> None:
         raise AssertionError("no storage expected")
+
+
+def test_the_benchmarks_inputs_are_what_they_claim():
+    """The generated photo carries EXIF orientation and GPS (so cleaning has work to do) and the log holds a
+    seed phrase that cleaning removes."""
+    photo = Image.open(io.BytesIO(phone_jpeg(64, 48)))
+    assert photo.getexif()[0x0112] == 6 and 0x8825 in photo.getexif()
+    scanner = SecretScanner()
+    scanner.warm_up()
+    cleaned = clean(log_with_seed_phrase(20_000), AttachmentSettings(), scanner)
+    assert "seed_phrase" in cleaned.secrets
